@@ -1,0 +1,35 @@
+"""Every developer workflow, run inside the uv environment: `uv run nox -s <session>`.
+
+Sessions reuse the workspace's synced virtualenv (venv_backend="none") so they start instantly
+and use exactly the versions pinned in uv.lock.
+"""
+
+import nox
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+
+@nox.session
+def dev(session: nox.Session) -> None:
+    """Start API and worker with embedded defaults (SQLite, local queue, offline responder)."""
+    session.run("aira-dev", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite against real parts (SQLite, MariaDB, moto server, OpenAI-speaking server)."""
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over the apps, components and stacks."""
+    session.run("mypy", "apps/core", "apps/api", "apps/worker", "components", "stacks")

@@ -1,0 +1,12 @@
+# Sourced by scripts/dev and scripts/test: installs what is missing, then returns.
+# Needs only Python >= 3.11 on a Debian machine; everything else comes from PyPI, npm and apt.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v uv >/dev/null 2>&1; then
+  echo "bootstrap: installing uv from PyPI" >&2
+  python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+
+uv sync --all-packages --locked --quiet
