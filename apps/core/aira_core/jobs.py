@@ -1,0 +1,236 @@
+"""Job state transitions, each one conditional UPDATE in its own short transaction.
+
+A job is an assistant message or a story row (models.JobFields). The row is the only truth: the
+queue just says "look at job X". Transitions:
+
+    queued --claim--> running --complete--> done
+      ^                  |  \\--fail------> failed --retry--> queued (attempt + 1)
+      |--release---------|   \\--(stop)----> cancelled --retry--> queued (attempt + 1)
+      \\-- claim again when the running lease expired (worker died)
+"""
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, or_, select, update
+
+from aira_core.db import session_scope
+from aira_core.models import JOB_TABLES, JobKind, JobStatus, Message, Story, utcnow
+from aira_core.queue.port import JobQueue
+
+log = logging.getLogger(__name__)
+
+ACTIVE = (JobStatus.queued, JobStatus.running)
+
+
+@dataclass(frozen=True)
+class JobRef:
+    """What travels through the queue: which job, and which attempt of it."""
+
+    kind: JobKind
+    id: int
+    attempt: int
+
+    def body(self) -> str:
+        return json.dumps({"kind": self.kind.value, "id": self.id, "attempt": self.attempt})
+
+    @property
+    def dedup_id(self) -> str:
+        return f"{self.kind.value}-{self.id}-{self.attempt}"
+
+    @classmethod
+    def parse(cls, body: str) -> "JobRef":
+        data = json.loads(body)
+        return cls(JobKind(data["kind"]), int(data["id"]), int(data["attempt"]))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A running job owned by one worker until `lease_token` changes."""
+
+    ref: JobRef
+    token: str
+
+
+def group_id(row: Message | Story) -> str:
+    """FIFO group: answers in one conversation run in order; stories run independently."""
+    if isinstance(row, Message):
+        return f"conversation-{row.conversation_id}"
+    return f"story-{row.id}"
+
+
+def ref_of(row: Message | Story) -> JobRef:
+    kind = JobKind.chat if isinstance(row, Message) else JobKind.story
+    assert row.id is not None
+    return JobRef(kind, row.id, row.attempt)
+
+
+def publish(engine: Engine, queue: JobQueue, row: Message | Story) -> bool:
+    """Send a committed queued job to the queue. A failed send is not an error: the row stays
+    queued and the sweeper sends it again."""
+    ref = ref_of(row)
+    try:
+        queue.send(ref.body(), group_id=group_id(row), dedup_id=ref.dedup_id)
+    except Exception:
+        log.warning("queue send failed for %s; the sweeper will resend it", ref, exc_info=True)
+        return False
+    _update(engine, ref, {"enqueued_at": utcnow()}, status=JobStatus.queued)
+    return True
+
+
+def claim(engine: Engine, ref: JobRef, lease_seconds: int) -> Claim | None:
+    """Take a queued job, or a running one whose lease expired (its worker died)."""
+    table = JOB_TABLES[ref.kind]
+    now = utcnow()
+    token = str(uuid.uuid4())
+    stmt = (
+        update(table)
+        .where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
+        .where(
+            or_(
+                table.status == JobStatus.queued,  # type: ignore[arg-type]
+                (table.status == JobStatus.running) & (table.lease_until < now),  # type: ignore[arg-type, operator]
+            )
+        )
+        .values(
+            status=JobStatus.running,
+            lease_token=token,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            content="",
+            error_code=None,
+            error=None,
+            updated_at=now,
+        )
+    )
+    with session_scope(engine) as session:
+        claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    return Claim(ref, token) if claimed else None
+
+
+def renew(engine: Engine, claim: Claim, lease_seconds: int) -> bool:
+    """Heartbeat; False when the job is no longer ours (stopped by the user or reclaimed)."""
+    lease_until = utcnow() + timedelta(seconds=lease_seconds)
+    return _update_claimed(engine, claim, {"lease_until": lease_until}, touch=False)
+
+
+def save_progress(engine: Engine, claim: Claim, content: str) -> bool:
+    """Store the partial text so far; False when the job is no longer ours."""
+    return _update_claimed(engine, claim, {"content": content})
+
+
+def complete(engine: Engine, claim: Claim, content: str, **fields: Any) -> bool:
+    values = {"content": content, "status": JobStatus.done, "lease_until": None, **fields}
+    return _update_claimed(engine, claim, values)
+
+
+def fail(engine: Engine, claim: Claim, code: str, error: str) -> bool:
+    values = {"status": JobStatus.failed, "error_code": code, "error": error[:1000]}
+    return _update_claimed(engine, claim, values | {"lease_until": None})
+
+
+def release(engine: Engine, claim: Claim) -> bool:
+    """Give a running job back (retryable failure): the next receive claims it afresh."""
+    values = {"status": JobStatus.queued, "lease_token": None, "lease_until": None}
+    return _update_claimed(engine, claim, values)
+
+
+def fail_unclaimed(engine: Engine, ref: JobRef, code: str, error: str) -> bool:
+    """Mark a job failed that no worker holds (its last receive is ending)."""
+    values = {"status": JobStatus.failed, "error_code": code, "error": error[:1000]}
+    table = JOB_TABLES[ref.kind]
+    with session_scope(engine) as session:
+        stmt = (
+            update(table)
+            .where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
+            .where(table.status.in_(ACTIVE))  # type: ignore[attr-defined]
+            .values(**values, lease_token=None, lease_until=None, updated_at=utcnow())
+        )
+        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+
+def cancel(engine: Engine, kind: JobKind, job_id: int) -> bool:
+    """Stop a queued or running job; partial text is kept."""
+    table = JOB_TABLES[kind]
+    with session_scope(engine) as session:
+        stmt = (
+            update(table)
+            .where(table.id == job_id, table.status.in_(ACTIVE))  # type: ignore[arg-type, attr-defined]
+            .values(
+                status=JobStatus.cancelled, lease_token=None, lease_until=None, updated_at=utcnow()
+            )
+        )
+        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+
+def retry(engine: Engine, kind: JobKind, job_id: int) -> JobRef | None:
+    """Start a new attempt of a failed or cancelled job; the caller publishes it."""
+    table = JOB_TABLES[kind]
+    final = (JobStatus.failed, JobStatus.cancelled)
+    with session_scope(engine) as session:
+        row = session.get(table, job_id, with_for_update=True)
+        if row is None or row.status not in final:
+            return None
+        row.status, row.attempt, row.content = JobStatus.queued, row.attempt + 1, ""
+        row.error_code = row.error = row.lease_token = row.lease_until = row.enqueued_at = None
+        row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+        return ref_of(row)
+
+
+def is_current(engine: Engine, ref: JobRef) -> bool:
+    """True while this attempt may still run: it is queued or running with this attempt."""
+    table = JOB_TABLES[ref.kind]
+    with session_scope(engine) as session:
+        stmt = select(table.status).where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
+        status = session.execute(stmt).scalar_one_or_none()
+    return status in ACTIVE
+
+
+def stale_jobs(
+    engine: Engine, kind: JobKind, queued_for: float, limit: int = 500
+) -> list[Message | Story]:
+    """Jobs to send again: queued and not (re)sent for `queued_for` seconds, or running with an
+    expired lease (their worker died; the message may be gone)."""
+    table = JOB_TABLES[kind]
+    now = utcnow()
+    cutoff = now - timedelta(seconds=queued_for)
+    stuck_queued = (table.status == JobStatus.queued) & or_(  # type: ignore[arg-type]
+        table.enqueued_at.is_(None) & (table.updated_at < cutoff),  # type: ignore[union-attr, operator]
+        table.enqueued_at < cutoff,  # type: ignore[operator, arg-type]
+    )
+    lease_expired = (table.status == JobStatus.running) & (table.lease_until < now)  # type: ignore[arg-type, operator]
+    with session_scope(engine) as session:
+        stmt = select(table).where(or_(stuck_queued, lease_expired)).limit(limit)
+        return list(session.execute(stmt).scalars())
+
+
+def _update_claimed(
+    engine: Engine, claim: Claim, values: dict[str, Any], touch: bool = True
+) -> bool:
+    table = JOB_TABLES[claim.ref.kind]
+    if touch:
+        values = values | {"updated_at": utcnow()}
+    with session_scope(engine) as session:
+        stmt = (
+            update(table)
+            .where(table.id == claim.ref.id, table.lease_token == claim.token)  # type: ignore[arg-type]
+            .where(table.status == JobStatus.running)  # type: ignore[arg-type]
+            .values(**values)
+        )
+        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+
+def _update(engine: Engine, ref: JobRef, values: dict[str, Any], status: JobStatus) -> bool:
+    table = JOB_TABLES[ref.kind]
+    with session_scope(engine) as session:
+        stmt = (
+            update(table)
+            .where(table.id == ref.id, table.attempt == ref.attempt, table.status == status)  # type: ignore[arg-type]
+            .values(**values)
+        )
+        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
