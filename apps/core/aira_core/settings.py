@@ -6,10 +6,17 @@ Variables use the prefix `AIRA_`, plus the standard `OPENAI_API_KEY` / `OPENAI_B
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 
@@ -19,6 +26,7 @@ class Settings(BaseSettings):
     env: Literal["dev", "test", "prod"] = "dev"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(default=1, ge=1, le=64)  # uvicorn worker processes of `aira-api`
     data_dir: Path = Path(".aira")
     database_url: str | None = None
     database_password: SecretStr | None = None
@@ -33,9 +41,18 @@ class Settings(BaseSettings):
     max_receives: int = Field(default=5, ge=1, le=1000)
     worker_concurrency: int = Field(default=16, ge=1, le=1000)
     web_dist: Path = Path("apps/web/dist")
+    # Origins allowed to call the API cross-origin (comma-separated); same-origin needs none.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     aws_region: str = Field(
         default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> "Settings":
