@@ -10,3 +10,12 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 
 uv sync --all-packages --locked --quiet
+
+# promtool/amtool check the alert rules in the tests; `nox -s monitoring` runs both servers.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+  echo "bootstrap: installing Debian's prometheus and prometheus-alertmanager" >&2
+  sudo_if_needed=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  $sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq --no-install-recommends \
+    prometheus prometheus-alertmanager >/dev/null
+fi

@@ -1,0 +1,1 @@
+"""Monitoring as code: alert rules, AlertManager routing, Grafana dashboards, local launcher."""
