@@ -17,6 +17,12 @@ def dev(session: nox.Session) -> None:
 
 
 @nox.session
+def monitoring(session: nox.Session) -> None:
+    """Prometheus + AlertManager (Debian packages) on loopback, scraping the local API and worker."""
+    session.run("python", "-m", "observability.monitoring", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite against real parts (SQLite, MariaDB, moto server, OpenAI-speaking server)."""
     session.run("pytest", *session.posargs)
