@@ -7,11 +7,23 @@ SQLModel's plain `str` would become VARCHAR(255).
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.mysql import DATETIME, MEDIUMTEXT
 from sqlmodel import Field, SQLModel
 
 LongText = Text().with_variant(MEDIUMTEXT(), "mysql", "mariadb")
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 # Microseconds: streams poll for rows "updated since the last tick".
 Timestamp = DateTime().with_variant(DATETIME(fsp=6), "mysql", "mariadb")
 
@@ -120,3 +132,36 @@ JOB_TABLES: dict[JobKind, type[Message] | type[Story]] = {
     JobKind.chat: Message,
     JobKind.story: Story,
 }
+
+
+class QueueState(StrEnum):
+    ready = "ready"  # waiting, or in flight while `visible_at` lies in the future
+    dead = "dead"  # in the dead-letter queue
+    deleted = "deleted"  # consumed; kept for the deduplication window, then purged
+
+
+class QueueMessage(SQLModel, table=True):
+    """A message of the local durable queue (aira_core.queue.local), with SQS FIFO semantics.
+
+    The id gives the order within a group. `receipt` changes with every receive, so a consumer
+    holding an old receipt can no longer delete or extend the message.
+    """
+
+    __tablename__ = "queue_messages"
+    __table_args__ = (
+        UniqueConstraint("dedup_id", name="uq_queue_messages_dedup"),
+        # Receive (visible heads), stats and dead-lettering scan by state and visibility.
+        Index("ix_queue_messages_state_visible", "state", "visible_at"),
+        # "Is there an older message in this group?" for FIFO delivery.
+        Index("ix_queue_messages_state_group", "state", "group_id", "id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    group_id: str = Field(max_length=128)
+    dedup_id: str | None = Field(default=None, max_length=128)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: QueueState = Field(default=QueueState.ready, sa_type=String(8))
+    receive_count: int = 0
+    receipt: str | None = Field(default=None, max_length=36)
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=Timestamp)
+    visible_at: datetime = Field(default_factory=utcnow, sa_type=Timestamp)
