@@ -1,0 +1,1 @@
+"""Reusable Pulumi components that deploy Aira on AWS, one concept per module."""

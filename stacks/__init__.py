@@ -1,0 +1,1 @@
+"""The Aira Pulumi program: typed stack settings and the composition of the components."""
