@@ -8,6 +8,7 @@ from policies.values import MalformedValueError, json_value, number, truthy
 
 QUEUE = "aws:sqs/queue:Queue"
 REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy"
+REDRIVE_ALLOW_POLICY = "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"
 DB_INSTANCE = "aws:rds/instance:Instance"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
@@ -38,6 +39,18 @@ def _dead_letter_target(stack: Stack, queue: Resource) -> str | None:
     return None
 
 
+def _redrive_allowing(stack: Stack) -> set[str]:
+    """Queues with a redrive-allow policy (on the queue or separate): they are DLQs."""
+    allowing = {
+        queue.urn for queue in stack.of_type(QUEUE) if queue.props.get("redriveAllowPolicy")
+    }
+    for policy in stack.of_type(REDRIVE_ALLOW_POLICY):
+        queue = stack.resolve(policy.props.get("queueUrl"), QUEUE)
+        if queue is not None:
+            allowing.add(queue.urn)
+    return allowing
+
+
 def queues_have_dead_letter_queues(stack: Stack, config: Mapping[str, Any]) -> Iterator[Finding]:
     """A DLQ is a queue another queue redrives to, or one with a redrive-allow policy; every other
     queue needs a DLQ of the same FIFO-ness (FIFO queue ARNs end in `.fifo`, an AWS rule)."""
@@ -45,9 +58,9 @@ def queues_have_dead_letter_queues(stack: Stack, config: Mapping[str, Any]) -> I
     targets = {queue.urn: _dead_letter_target(stack, queue) for queue in queues}
     dead_letter_queues = {
         dlq.urn for target in targets.values() if (dlq := stack.resolve(target, QUEUE))
-    }
+    } | _redrive_allowing(stack)
     for queue in queues:
-        if queue.urn in dead_letter_queues or queue.props.get("redriveAllowPolicy"):
+        if queue.urn in dead_letter_queues:
             continue
         target = targets[queue.urn]
         if target is None:

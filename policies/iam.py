@@ -25,6 +25,9 @@ from policies.values import as_list
 
 # Nothing is excluded: cloudsplaining's defaults skip AWS service roles and some actions.
 _NO_EXCLUSIONS = Exclusions({"policies": [""], "roles": [""], "users": [""], "groups": [""]})
+# Every execution role needs the registry login token to pull its image;
+# iam-wildcard-only-actions-on-execution-roles keeps it off every other role.
+_REGISTRY_LOGIN = frozenset({"ecr:GetAuthorizationToken"})
 _BROAD_MANAGED_POLICY = re.compile(
     r"^arn:aws[\w-]*:iam::aws:policy/(.*/)?"
     r"(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess[A-Za-z0-9_-]*)$"
@@ -85,8 +88,9 @@ def no_privilege_escalation(resource: Resource, config: Mapping[str, Any]) -> It
         )
         for path in analysis.allows_privilege_escalation:
             yield f"{document.where} allows the privilege escalation path {path['type']}"
-        if analysis.credentials_exposure:
-            yield f"{document.where} exposes credentials via {analysis.credentials_exposure[:10]}"
+        exposing = [a for a in analysis.credentials_exposure if a not in _REGISTRY_LOGIN]
+        if exposing:
+            yield f"{document.where} exposes credentials via {exposing[:10]}"
 
 
 def no_permissions_management(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:

@@ -145,7 +145,9 @@ def _needed_by(action: str, resource: str, needs: tuple[Container, ...]) -> bool
         return resource == "*"
     if action in _IMAGE_PULL:
         repositories = {m["repo"] for c in needs if (m := _ECR_IMAGE.match(c.image))}
-        return any(resource.endswith(f":repository/{repo}") for repo in repositories)
+        return _arn_resource(resource) in {
+            name for repo in repositories for name in (repo, f"repository/{repo}")
+        }
     if action in _LOG_DELIVERY:
         groups = {c.log_group for c in needs if c.log_group}
         return any(f":log-group:{group}" in resource for group in groups)
@@ -153,6 +155,11 @@ def _needed_by(action: str, resource: str, needs: tuple[Container, ...]) -> bool
         sources = {source for c in needs for source in c.secret_sources}
         return any(s == resource or s.startswith(f"{resource}:") for s in sources)
     return False
+
+
+def _arn_resource(arn: str) -> str:
+    """The resource part of an ARN (`repository/aira-api` in `arn:aws:ecr:r:a:repository/...`)."""
+    return arn.split(":", 5)[-1]
 
 
 def execution_role_grants_only_task_needs(
@@ -196,13 +203,19 @@ def wildcard_only_actions_only_on_execution_roles(
 
 
 def _service_of(link: TaskRoles, services: set[str]) -> str | None:
-    names = {container.name for container in containers(link.task_definition)} & services
-    return names.pop() if len(names) == 1 else None
+    """The service whose container this is: named `<service>` or `<prefix>-<service>`."""
+    found = {
+        service
+        for container in containers(link.task_definition)
+        for service in services
+        if container.name == service or container.name.endswith(f"-{service}")
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def task_role_matches_manifest(stack: Stack, config: Mapping[str, Any]) -> Iterator[Finding]:
     """A task role allows exactly the actions its service's code calls (`apps/<service>/iam.json`),
-    the service being the task definition's container named like a manifest's service."""
+    the service being the one a container of the task definition is named after."""
     manifests = load_manifests(config["manifestsDirectory"])
     for link in task_roles(stack):
         if link.task_role is None:

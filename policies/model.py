@@ -48,15 +48,15 @@ class PolicySpec:
 
 
 # Properties under which AWS resources expose identifiers other resources refer to them by.
-_REFERENCE_PROPERTIES = ("id", "arn", "name")
+_REFERENCE_PROPERTIES = ("id", "arn", "name", "url")
 
 
 class Stack:
     """Every resource of a stack, with lookups by type and by reference value.
 
     Resources refer to each other by value (an ARN, a name, an id), never by Pulumi name: a
-    reference resolves to the resource whose URN, id, ARN or name equals it, or whose name is the
-    last segment of an ARN (`arn:aws:iam::123:role/path/NAME`, `arn:aws:sqs:...:NAME`)."""
+    reference resolves to the resource whose URN, id, ARN, name or URL equals it, or whose name
+    is the last segment of an ARN (`arn:aws:iam::123:role/path/NAME`, `arn:aws:sqs:...:NAME`)."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources = tuple(resources)

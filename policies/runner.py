@@ -35,6 +35,7 @@ from policies.enforcement import (
     enforcement_for,
     load_config,
 )
+from policies.plan_outputs import SimulatedOutputs
 
 
 class PlanError(ValueError):
@@ -136,10 +137,13 @@ def evaluate(plan: Any, config: Mapping[str, Any] | None = None) -> PolicyReport
         config = load_config(config_path_for_stack(stack))
     policies = build_policies()
     report = PolicyReport(stack, len(policies), len(resources))
+    outputs = SimulatedOutputs(stack)
     for policy in policies:
         enforcement = enforcement_for(policy.name, config)
         if enforcement.level != EnforcementLevel.DISABLED:
-            _evaluate_policy(policy, enforcement.level, enforcement.config, resources, report)
+            _evaluate_policy(
+                policy, enforcement.level, enforcement.config, resources, outputs, report
+            )
     return report
 
 
@@ -148,6 +152,7 @@ def _evaluate_policy(
     level: EnforcementLevel,
     config: Mapping[str, Any],
     resources: Sequence[PlanResource],
+    outputs: SimulatedOutputs,
     report: PolicyReport,
 ) -> None:
     def check(args: Any, urn: str) -> None:
@@ -167,13 +172,27 @@ def _evaluate_policy(
             args = ResourceValidationArgs(r.type, props, r.urn, r.name, _options(), None, config)
             check(args, r.urn)
         return
-    stack_resources = [
+    check(StackValidationArgs(_stack_resources(resources, outputs), config), "(stack)")
+
+
+def _stack_resources(
+    resources: Sequence[PlanResource], outputs: SimulatedOutputs
+) -> list[PolicyResource]:
+    """Stack policies see outputs, as on `pulumi up`: the inputs plus what the provider adds."""
+    return [
         PolicyResource(
-            r.type, unknown_checking_proxy(r.inputs), r.urn, r.name, _options(), None, None, [], {}
+            r.type,
+            unknown_checking_proxy(outputs(r.type, r.name, r.inputs)),
+            r.urn,
+            r.name,
+            _options(),
+            None,
+            None,
+            [],
+            {},
         )
         for r in resources
     ]
-    check(StackValidationArgs(stack_resources, config), "(stack)")
 
 
 def format_report(report: PolicyReport) -> str:
