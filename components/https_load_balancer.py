@@ -1,5 +1,6 @@
 """Public HTTPS entry: DNS-validated certificate, ALB with HTTP->HTTPS redirect, DNS alias, WAF."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -16,7 +17,7 @@ class HttpsLoadBalancerArgs:
     hosted_zone_name: str
     """Route53 public hosted zone that serves `domain_name` and validates the certificate."""
     vpc_id: pulumi.Input[str]
-    public_subnet_ids: pulumi.Input[list[str]]
+    public_subnet_ids: pulumi.Input[Sequence[str]]
     vpc_cidr_block: str
     """Where the targets live: the ALB may only send traffic there."""
     target_port: int = 8000

@@ -109,7 +109,9 @@ class _Reader:
                 key, "missing; set it in Pulumi.<stack>.yaml", self._namespace
             ) from None
         except pulumi.ConfigTypeError as error:
-            raise InvalidConfigError(key, str(error), self._namespace) from None
+            raise InvalidConfigError(
+                key, f"{error.value!r} is not a valid {error.expect_type}", self._namespace
+            ) from None
 
     def text(self, key: str) -> str:
         value = self.read(key, self._config.require).strip()

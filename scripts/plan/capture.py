@@ -8,6 +8,7 @@ here), resource references as ids or URNs.
 
 import runpy
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +71,19 @@ class CapturingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def capture_plan(stack: str, program: Path = PROGRAM) -> dict[str, Any]:
-    """Run the stack's program under mocks with its configuration; return the plan."""
+def capture_plan(
+    stack: str, overrides: Mapping[str, str] | None = None, program: Path = PROGRAM
+) -> dict[str, Any]:
+    """Run the stack's program under mocks with its configuration; return the plan.
+
+    `overrides` replace configuration values (full keys, CLI strings), as `pulumi config set`.
+    """
     config = load_stack_config(stack)
-    region = config.values.get("aws:region", "eu-west-1")
+    values = {**config.values, **(overrides or {})}
+    region = values.get("aws:region", "eu-west-1")
     monitor = CapturingMonitor(AwsMocks(region))
     pulumi.runtime.reset_options(project=config.project, stack=stack, preview=False)
-    pulumi.runtime.set_all_config(config.values, list(config.secret_keys))
+    pulumi.runtime.set_all_config(values, list(config.secret_keys))
     pulumi.runtime.set_mocks(
         monitor.mocks, project=config.project, stack=stack, preview=False, monitor=monitor
     )

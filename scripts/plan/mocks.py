@@ -33,13 +33,15 @@ class AwsMocks(pulumi.runtime.Mocks):
         outputs.update(self._computed_outputs(args, name))
         return resource_id, outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+        # Pulumi expects (outputs, failures); failures must be a list, never None.
         if args.token == "aws:route53/getZone:getZone":
             zone_name = args.args.get("name", "example.com")
-            return {"id": HOSTED_ZONE_ID, "zoneId": HOSTED_ZONE_ID, "name": zone_name}
+            return {"id": HOSTED_ZONE_ID, "zoneId": HOSTED_ZONE_ID, "name": zone_name}, []
         if args.token == "aws:ec2/getRouteTables:getRouteTables":
-            return {"id": "route-tables", "ids": ["rtb-public", "rtb-private-1", "rtb-private-2"]}
-        return {}
+            route_tables = ["rtb-public", "rtb-private-1", "rtb-private-2"]
+            return {"id": "route-tables", "ids": route_tables}, []
+        return {}, []
 
     def _physical_name(self, args: pulumi.runtime.MockResourceArgs) -> str:
         if args.typ == "aws:sqs/queue:Queue" and args.inputs.get("fifoQueue"):
