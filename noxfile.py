@@ -37,5 +37,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy over the apps, components and stacks."""
-    session.run("mypy", "apps/core", "apps/api", "apps/worker", "components", "stacks")
+    """mypy over the apps, components, stacks and the offline plan (cached in .mypy_cache)."""
+    session.run(
+        "mypy", "apps/core", "apps/api", "apps/worker", "components", "stacks", "scripts/plan"
+    )
+
+
+@nox.session
+def plan(session: nox.Session) -> None:
+    """Offline plan of a stack (`-- dev|prod [--json FILE] [--diagram FILE]`), no cloud needed."""
+    session.run("python", "-m", "scripts.plan", *(session.posargs or ["dev"]))
