@@ -1,9 +1,17 @@
 import shutil
 import subprocess
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aira_core.tracing import configure_tracing
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 Tool = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -30,3 +38,85 @@ def promtool() -> Tool:
 def amtool() -> Tool:
     """Runs Debian's amtool with the given arguments."""
     return _tool("amtool")
+
+
+@dataclass
+class CollectedSpan:
+    service: str
+    name: str
+    trace_id: str
+    span_id: str
+    parent_span_id: str
+    attributes: dict[str, str]
+
+
+class OtlpCollector:
+    """A real OTLP/HTTP trace receiver (`POST /v1/traces`, protobuf) keeping what it receives."""
+
+    def __init__(self) -> None:
+        self.spans: list[CollectedSpan] = []
+        self._lock = threading.Lock()
+        collector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                request = ExportTraceServiceRequest.FromString(body)
+                with collector._lock:
+                    collector.spans.extend(_spans_of(request))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the test reads the spans, not the access log."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[CollectedSpan]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.spans) >= count:
+                    return list(self.spans)
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} spans, got {self.spans}")
+
+
+def _spans_of(request: ExportTraceServiceRequest) -> Iterator[CollectedSpan]:
+    for resource_spans in request.resource_spans:
+        resource = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+        for scope_spans in resource_spans.scope_spans:
+            for span in scope_spans.spans:
+                yield CollectedSpan(
+                    service=resource.get("service.name", ""),
+                    name=span.name,
+                    trace_id=span.trace_id.hex(),
+                    span_id=span.span_id.hex(),
+                    parent_span_id=span.parent_span_id.hex(),
+                    attributes={a.key: a.value.string_value for a in span.attributes},
+                )
+
+
+@pytest.fixture
+def otlp_collector() -> Iterator[OtlpCollector]:
+    collector = OtlpCollector()
+    yield collector
+    collector.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _memory_exporter() -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    configure_tracing("aira-tests", processor=SimpleSpanProcessor(exporter))
+    return exporter
+
+
+@pytest.fixture
+def finished_spans(_memory_exporter: InMemorySpanExporter) -> Iterator[InMemorySpanExporter]:
+    """Spans finished in this process during the test (the SDK provider is process-global)."""
+    _memory_exporter.clear()
+    yield _memory_exporter
+    _memory_exporter.clear()

@@ -1,0 +1,140 @@
+"""OpenTelemetry tracing configured by the standard `OTEL_*` variables; off when they are unset.
+
+Tracing turns on when `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or
+`OTEL_TRACES_EXPORTER` (`otlp`, `console`) is set, unless `OTEL_SDK_DISABLED=true` or
+`OTEL_TRACES_EXPORTER=none`. The OTLP exporter (HTTP/protobuf; the ADOT sidecar listens on
+localhost:4318) reads its endpoint, headers and timeout from the same variables; the sampler comes
+from `OTEL_TRACES_SAMPLER`, the service name from `OTEL_SERVICE_NAME`, propagation from
+`OTEL_PROPAGATORS` (W3C trace context by default).
+
+A job's trace crosses the queue inside the message body: the API adds its span context under the
+`trace` key (`add_trace_context`), and the worker starts its span as a child of it
+(`consumer_span`), so both spans share one trace id.
+"""
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+)
+
+log = logging.getLogger(__name__)
+
+TRACE_KEY = "trace"
+TRACER_NAME = "aira"
+_ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+
+
+def tracing_requested(environ: Mapping[str, str]) -> bool:
+    """Whether the environment asks for traces to be exported."""
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    exporter = environ.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if exporter == "none":
+        return False
+    return exporter in ("otlp", "console") or any(environ.get(name) for name in _ENDPOINT_VARIABLES)
+
+
+def _exporter_from(environ: Mapping[str, str]) -> SpanExporter:
+    if environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "console":
+        return ConsoleSpanExporter()
+    # Imported here: the exporter pulls in requests and protobuf, needless when tracing is off.
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter()
+
+
+def configure_tracing(
+    service_name: str,
+    processor: SpanProcessor | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Install the process's tracer provider; returns whether spans are now recorded.
+
+    Without `processor` the exporter comes from the environment (nothing happens when tracing is
+    not requested). A provider can be installed once per process: a later call adds its
+    processor to the installed provider.
+    """
+    environ = os.environ if environ is None else environ
+    if processor is None:
+        if not tracing_requested(environ):
+            return False
+        processor = BatchSpanProcessor(_exporter_from(environ))
+    installed = trace.get_tracer_provider()
+    if isinstance(installed, TracerProvider):
+        installed.add_span_processor(processor)
+        return True
+    attributes = {} if environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service_name}
+    provider = TracerProvider(resource=Resource.create(attributes))
+    provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    log.info("tracing enabled for %s", service_name)
+    return True
+
+
+def shutdown_tracing() -> None:
+    """Flush spans still buffered (call on exit)."""
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider):
+        provider.shutdown()
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def current_trace_context() -> dict[str, str]:
+    """The current span context as propagation headers (`traceparent`, ...); empty when off."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+def add_trace_context(body: str) -> str:
+    """A queue message body (JSON object) with the current span context added, if any."""
+    carrier = current_trace_context()
+    if not carrier:
+        return body
+    return json.dumps({**json.loads(body), TRACE_KEY: carrier})
+
+
+def trace_context_of(body: str) -> dict[str, str]:
+    """The span context a message body carries; empty when it has none or is not JSON."""
+    try:
+        carrier = json.loads(body).get(TRACE_KEY)
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(carrier, dict):
+        return {}
+    return {str(key): str(value) for key, value in carrier.items()}
+
+
+@contextmanager
+def producer_span(name: str, attributes: Mapping[str, Any] | None = None) -> Iterator[trace.Span]:
+    """A PRODUCER span around sending a message; `add_trace_context` inside links the consumer."""
+    with tracer().start_as_current_span(
+        name, kind=trace.SpanKind.PRODUCER, attributes=dict(attributes or {})
+    ) as span:
+        yield span
+
+
+@contextmanager
+def consumer_span(
+    name: str, body: str, attributes: Mapping[str, Any] | None = None
+) -> Iterator[trace.Span]:
+    """A CONSUMER span that continues the trace carried by a queue message body."""
+    parent = propagate.extract(trace_context_of(body))
+    with tracer().start_as_current_span(
+        name, context=parent, kind=trace.SpanKind.CONSUMER, attributes=dict(attributes or {})
+    ) as span:
+        yield span
