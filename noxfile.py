@@ -23,6 +23,24 @@ def monitoring(session: nox.Session) -> None:
 
 
 @nox.session
+def load(session: nox.Session) -> None:
+    """The whole platform under Locust (`-- --users N --backend local|mysql|sqs`); see load/."""
+    session.run("python", "-m", "load.run", *session.posargs)
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """Faults during sustained load (worker kills, LLM errors, DB restart, queue outage)."""
+    session.run("python", "-m", "load.chaos", *session.posargs)
+
+
+@nox.session
+def redrive(session: nox.Session) -> None:
+    """List dead-lettered jobs and move them back (`-- --dry-run`, `--rate N`)."""
+    session.run("python", "-m", "scripts.redrive", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite against real parts (SQLite, MariaDB, moto server, OpenAI-speaking server)."""
     session.run("pytest", *session.posargs)
