@@ -39,6 +39,14 @@ def _dead_letter_target(stack: Stack, queue: Resource) -> str | None:
     return None
 
 
+def dead_letter_pairs(stack: Stack) -> Iterator[tuple[Resource, str]]:
+    """Each queue that redrives to a dead-letter queue, with that queue's ARN."""
+    for queue in stack.of_type(QUEUE):
+        target = _dead_letter_target(stack, queue)
+        if target is not None:
+            yield queue, target
+
+
 def _redrive_allowing(stack: Stack) -> set[str]:
     """Queues with a redrive-allow policy (on the queue or separate): they are DLQs."""
     allowing = {

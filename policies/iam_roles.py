@@ -1,10 +1,11 @@
 """IAM rules over the whole stack: the roles ECS tasks run with, linked by their ARNs."""
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from policies.data import dead_letter_pairs
 from policies.ecs import TASK_DEFINITION, Container, containers
 from policies.iam_documents import (
     POLICY,
@@ -202,6 +203,16 @@ def wildcard_only_actions_only_on_execution_roles(
                     yield Finding(f"{granted} on Resource * is for execution roles only", role.urn)
 
 
+def manifest_resource_arns(stack: Stack) -> dict[str, str]:
+    """The ARNs behind the manifests' logical keys: `jobs-queue` is the one queue with a
+    dead-letter queue, `jobs-dlq` that dead-letter queue."""
+    pairs = list(dead_letter_pairs(stack))
+    if len(pairs) != 1:
+        return {}
+    queue, dlq_arn = pairs[0]
+    return {"jobs-queue": str(queue.props.get("arn")), "jobs-dlq": dlq_arn}
+
+
 def _service_of(link: TaskRoles, services: set[str]) -> str | None:
     """The service whose container this is: named `<service>` or `<prefix>-<service>`."""
     found = {
@@ -233,10 +244,36 @@ def task_role_matches_manifest(stack: Stack, config: Mapping[str, Any]) -> Itera
             yield Finding(
                 f"task role attaches {list(permissions.opaque_attachments)}", link.task_role.urn
             )
-        granted, declared = permissions.allowed_actions, manifests[service].actions
-        if granted != declared:
+        manifest = manifests[service]
+        arns = manifest_resource_arns(stack)
+        unmapped = sorted({key for key, _ in manifest.actions_by_resource} - set(arns))
+        if unmapped:
             yield Finding(
-                f"task role of {service!r} allows {sorted(granted - declared)} beyond "
-                f"{manifests[service].source} and lacks {sorted(declared - granted)}",
-                link.task_role.urn,
+                f"{manifest.source} names resources {unmapped} this stack lacks", link.task_role.urn
             )
+            continue
+        declared = _by_resource(
+            (arns[key], actions) for key, actions in manifest.actions_by_resource
+        )
+        granted = _by_resource(
+            (resource, frozenset(statement.allowed_actions))
+            for document in permissions.documents
+            for statement in document.statements
+            for resource in statement.resources
+        )
+        for resource in sorted(set(granted) | set(declared)):
+            extra = sorted(granted.get(resource, set()) - declared.get(resource, set()))
+            missing = sorted(declared.get(resource, set()) - granted.get(resource, set()))
+            if extra or missing:
+                yield Finding(
+                    f"task role of {service!r} on {resource}: allows {extra} beyond "
+                    f"{manifest.source} and lacks {missing}",
+                    link.task_role.urn,
+                )
+
+
+def _by_resource(pairs: Iterable[tuple[str, frozenset[str]]]) -> dict[str, frozenset[str]]:
+    merged: dict[str, frozenset[str]] = {}
+    for resource, actions in pairs:
+        merged[resource] = merged.get(resource, frozenset()) | actions
+    return {resource: actions for resource, actions in merged.items() if actions}
