@@ -4,6 +4,7 @@ import pytest
 from pulumi_policy.proxy import UnknownValueError
 
 from tests.policies.analyzer import UNKNOWN, allow, arn, document, resource_violations
+from tests.policies.ecs_stack import TRUST_ECS
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -11,13 +12,6 @@ POLICY = "aws:iam/policy:Policy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 QUEUE = arn("sqs", "aira-jobs.fifo")
 SECURE_TRANSPORT = {"Bool": {"aws:SecureTransport": "true"}}
-TRUST_ECS = document(
-    {
-        "Effect": "Allow",
-        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-        "Action": "sts:AssumeRole",
-    }
-)
 
 
 def policy_on(*statements):

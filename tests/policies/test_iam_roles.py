@@ -17,6 +17,7 @@ from tests.policies.ecs_stack import (
     worker_stack,
 )
 
+AWS_MANAGED = "arn:aws:iam::aws:policy"
 MANIFEST = {
     "service": "worker",
     "statements": [
@@ -107,7 +108,7 @@ BROKEN = [
                 allow("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:other")),
             ),
         ],
-        "secretsmanager:GetSecretValue on ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:other']",
+        f"secretsmanager:GetSecretValue on [{arn('secretsmanager', 'secret:other')!r}]",
     ),
     (
         "ecs-execution-role-scoped-to-task",
@@ -138,7 +139,7 @@ BROKEN = [
                 "managed",
                 {
                     "role": "aira-worker-execution",
-                    "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+                    "policyArn": f"{AWS_MANAGED}/service-role/AmazonECSTaskExecutionRolePolicy",
                 },
             ),
         ],
