@@ -6,7 +6,9 @@ from dataclasses import dataclass
 import pulumi
 
 # Actions AWS only authorises on `Resource: "*"`; no other action may be granted on "*".
-WILDCARD_ONLY_ACTIONS = frozenset({"ecr:GetAuthorizationToken"})
+WILDCARD_ONLY_ACTIONS = frozenset(
+    {"ecr:GetAuthorizationToken", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+)
 
 
 @dataclass(frozen=True)
