@@ -1,0 +1,91 @@
+"""The application factory: `create_app(settings)` builds the FastAPI app for one process."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aira_core.db import create_db_engine
+from aira_core.queue import open_queue
+from aira_core.queue.port import JobQueue
+from aira_core.settings import Settings
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+
+from aira_api.login_limiter import LoginLimiter
+from aira_api.metrics import MetricsMiddleware
+from aira_api.middleware.body_limit import BodySizeLimitMiddleware
+from aira_api.middleware.security_headers import SecurityHeadersMiddleware
+from aira_api.routes import auth, conversations, health, messages, meta, stories, users
+from aira_api.state import AppState
+from aira_api.streaming.poller import JobPoller
+from aira_api.web import add_api_not_found, mount_web_app
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, queue: JobQueue | None = None
+) -> FastAPI:
+    """Build the app. `engine` and `queue` default to the ones the settings describe; the
+    process that runs the app owns them (the lifespan starts and stops the stream poller)."""
+    engine = engine or create_db_engine(settings.sqlalchemy_url)
+    queue = queue or open_queue(settings, engine)
+    state = AppState(
+        settings=settings,
+        jwt_secret=settings.jwt_secret_value(),
+        engine=engine,
+        queue=queue,
+        poller=JobPoller(engine),
+        login_limiter=LoginLimiter(),
+    )
+    app = FastAPI(
+        title="Aira API",
+        summary="AI chat and children's fairy tales",
+        version="0.1.0",
+        lifespan=_lifespan,
+    )
+    app.state.aira = state
+    app.include_router(_api_router(), prefix="/api")
+    app.include_router(health.router)
+    add_api_not_found(app)
+    if mount_web_app(app, settings.web_dist):
+        log.info("serving the web app from %s", settings.web_dist)
+    _add_middleware(app, settings)
+    return app
+
+
+def _api_router() -> APIRouter:
+    router = APIRouter()
+    for module in (auth, users, conversations, messages, stories, meta):
+        router.include_router(module.router)
+    return router
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Added last runs first: metrics see every answer, including 413s and CORS preflights.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            max_age=600,
+        )
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "prod")
+    app.add_middleware(MetricsMiddleware)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    state: AppState = app.state.aira
+    poller = asyncio.create_task(state.poller.run(), name="stream-poller")
+    try:
+        yield
+    finally:
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller

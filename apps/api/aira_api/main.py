@@ -1,0 +1,61 @@
+"""`aira-api`: check the settings, bring the database schema up to date, then serve with uvicorn.
+
+With `AIRA_API_WORKERS` > 1 uvicorn runs that many processes; each builds its own app through
+`app_from_environment` and Prometheus metrics are aggregated across them (multiprocess mode).
+"""
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import uvicorn
+from aira_core.db import create_db_engine
+from aira_core.migrate import migrate
+from aira_core.settings import Settings, SettingsError, load_settings
+from fastapi import FastAPI
+
+from aira_api.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn (`--factory`): every worker process reads the same environment."""
+    return create_app(load_settings())
+
+
+def run() -> None:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"aira-api: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    engine = create_db_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    engine.dispose()
+    _prepare_multiprocess_metrics(settings)
+    uvicorn.run(
+        "aira_api.main:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.api_workers,
+        proxy_headers=True,  # client addresses from the load balancer (FORWARDED_ALLOW_IPS)
+        timeout_graceful_shutdown=10,
+        log_level="info",
+    )
+
+
+def _prepare_multiprocess_metrics(settings: Settings) -> None:
+    """Give the processes a clean shared metrics directory: samples left by an earlier run
+    would be added to this run's. Several workers need one even when none is configured."""
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if configured is None and settings.api_workers == 1:
+        return
+    directory = Path(configured) if configured else settings.data_dir / "prometheus"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory.resolve())

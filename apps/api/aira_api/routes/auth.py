@@ -1,0 +1,65 @@
+from typing import Annotated
+
+from aira_core.models import User
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from aira_api.deps import LoginLimiterDep, SessionDep, StateDep
+from aira_api.schemas.auth import Token
+from aira_api.schemas.users import UserCreate, UserPublic
+from aira_api.security import create_access_token, hash_password, verify_password
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+_email_taken = HTTPException(status.HTTP_409_CONFLICT, detail="Email is already registered")
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+def register(body: UserCreate, session: SessionDep) -> User:
+    email = body.email.lower()
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise _email_taken
+    user = User(
+        email=email, password_hash=hash_password(body.password), display_name=body.display_name
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:  # registered concurrently
+        raise _email_taken from None
+    return user
+
+
+@router.post("/token", response_model=Token)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    limiter: LoginLimiterDep,
+) -> Token:
+    """OAuth2 password flow: `username` is the email address."""
+    email = form.username.strip().lower()
+    address = request.client.host if request.client else "unknown"
+    wait = limiter.retry_after(email, address)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="Too many failed sign-in attempts; try again later",
+            headers={"Retry-After": str(wait)},
+        )
+    user = session.exec(select(User).where(User.email == email)).first()
+    valid = verify_password(form.password, user.password_hash if user else None)
+    if user is None or not valid:
+        limiter.record_failure(email, address)
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="Incorrect email or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    limiter.record_success(email, address)
+    assert user.id is not None
+    ttl = state.settings.jwt_ttl_seconds
+    return Token(access_token=create_access_token(user.id, state.jwt_secret, ttl), expires_in=ttl)

@@ -1,0 +1,12 @@
+from fastapi import APIRouter
+
+from aira_api.deps import SettingsDep
+from aira_api.schemas.meta import Meta
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/meta", response_model=Meta)
+def read_meta(settings: SettingsDep) -> Meta:
+    """Public facts the web app shows: whether answers come from the offline responder."""
+    return Meta(offline=settings.offline, model=None if settings.offline else settings.llm_model)

@@ -1,0 +1,24 @@
+from aira_core.models import User
+from fastapi import APIRouter
+
+from aira_api.deps import CurrentUser, SessionDep
+from aira_api.schemas.users import UserPublic, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/me", response_model=UserPublic)
+def read_me(user: CurrentUser) -> User:
+    return user
+
+
+@router.patch("/me", response_model=UserPublic)
+def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> User:
+    """Change profile fields; `null` clears the child's name and age."""
+    for name, value in body.model_dump(exclude_unset=True).items():
+        if value is None and name in ("display_name", "locale", "interests"):
+            continue  # these always have a value; null leaves them as they are
+        setattr(user, name, value)
+    session.add(user)
+    session.commit()
+    return user

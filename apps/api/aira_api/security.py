@@ -1,0 +1,44 @@
+"""Password hashing (argon2) and access tokens (JWT, HS256, `sub` = user id)."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+
+ALGORITHM = "HS256"
+
+password_hash = PasswordHash.recommended()
+# Verified when the account does not exist, so a login costs the same either way and response
+# times do not tell which emails are registered.
+_DUMMY_HASH = password_hash.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return password_hash.hash(password)
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    if hashed is None:
+        password_hash.verify(password, _DUMMY_HASH)
+        return False
+    return password_hash.verify(password, hashed)
+
+
+def create_access_token(user_id: int, secret: str, ttl_seconds: int) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(seconds=ttl_seconds)}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def user_id_from_token(token: str, secret: str) -> int | None:
+    """The user id a valid token names; None for a forged, tampered, expired or malformed one.
+
+    Only HS256 is accepted, so `alg: none` and algorithm-confusion tokens are rejected.
+    """
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]}
+        )
+        return int(claims["sub"])
+    except (jwt.InvalidTokenError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+"""What the routes do, kept apart from HTTP: lookups that enforce ownership and the job writes."""

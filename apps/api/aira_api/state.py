@@ -1,0 +1,20 @@
+"""What one API process holds for its lifetime, created by the app factory and its lifespan."""
+
+from dataclasses import dataclass
+
+from aira_core.queue.port import JobQueue
+from aira_core.settings import Settings
+from sqlalchemy import Engine
+
+from aira_api.login_limiter import LoginLimiter
+from aira_api.streaming.poller import JobPoller
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    jwt_secret: str
+    engine: Engine
+    queue: JobQueue
+    poller: JobPoller
+    login_limiter: LoginLimiter
