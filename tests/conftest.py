@@ -109,6 +109,7 @@ class SqsQueues:
     dlq_url: str
     max_receives: int
     visibility_timeout: int
+    region: str = AWS_TEST_REGION
 
     def env(self) -> dict[str, str]:
         """Environment that points the apps (in-process or subprocesses) at these queues."""

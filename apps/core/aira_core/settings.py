@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
 
+    @field_validator("queue_url")
+    @classmethod
+    def _local_or_sqs_url(cls, value: str) -> str:
+        if value != "local" and not value.startswith(("https://", "http://")):
+            raise ValueError("must be 'local' or an SQS queue URL (https://sqs.<region>...)")
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
