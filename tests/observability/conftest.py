@@ -6,12 +6,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
+import pulumi
 import pytest
 from aira_core.tracing import configure_tracing
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from scripts.plan.capture import CapturingMonitor
+from scripts.plan.mocks import ACCOUNT_ID, AwsMocks
+from tests.components.conftest import Registered, resolve  # noqa: F401 - shared fixture
+
+T = TypeVar("T")
 
 Tool = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -120,3 +128,48 @@ def finished_spans(_memory_exporter: InMemorySpanExporter) -> Iterator[InMemoryS
     _memory_exporter.clear()
     yield _memory_exporter
     _memory_exporter.clear()
+
+
+class ObservabilityMocks(AwsMocks):
+    """The AWS mocks plus the outputs of the monitoring services the component reads."""
+
+    def _computed_outputs(self, args: pulumi.runtime.MockResourceArgs, name: str) -> dict:
+        workspace_id = f"ws-{args.name}"
+        match args.typ:
+            case "aws:amp/workspace:Workspace":
+                return {
+                    "arn": f"arn:aws:aps:{self.region}:{ACCOUNT_ID}:workspace/{workspace_id}",
+                    "prometheusEndpoint": (
+                        f"https://aps-workspaces.{self.region}.amazonaws.com"
+                        f"/workspaces/{workspace_id}/"
+                    ),
+                }
+            case "aws:grafana/workspace:Workspace":
+                return {"endpoint": f"g-{args.name}.grafana-workspace.{self.region}.amazonaws.com"}
+            case "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount":
+                return {"serviceAccountId": "sa-1"}
+            case "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken":
+                return {"key": "glsa_mock_token"}
+        return super()._computed_outputs(args, name)
+
+
+@pytest.fixture
+def mocked_observability() -> Callable[[Callable[[], T]], tuple[T, Registered]]:
+    """`built, registered = mocked_observability(lambda: ...)`, as tests/components' `mocked`."""
+
+    def run(build: Callable[[], T]) -> tuple[T, Registered]:
+        pulumi.runtime.reset_options(project="aira", stack="test", preview=False)
+        monitor = CapturingMonitor(ObservabilityMocks("eu-west-1"))
+        pulumi.runtime.set_mocks(
+            monitor.mocks, project="aira", stack="test", preview=False, monitor=monitor
+        )
+        built: list[T] = []
+
+        @pulumi.runtime.test
+        def program() -> None:
+            built.append(build())
+
+        program()
+        return built[0], Registered(monitor)
+
+    return run
