@@ -9,7 +9,9 @@ from pathlib import Path
 WEB_DIR = Path(__file__).resolve().parents[2] / "apps" / "web"
 
 
-def npm_run(script: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 600) -> str:
+def npm_run(
+    script: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 600
+) -> str:
     """Run `npm run <script>` in apps/web; fail the test with the script's output if it fails."""
     npm = shutil.which("npm")
     assert npm is not None, "npm is missing: run scripts/test (its bootstrap installs Node)"
@@ -25,5 +27,7 @@ def npm_run(script: str, *args: str, env: Mapping[str, str] | None = None, timeo
         check=False,
     )
     output = f"{result.stdout}\n{result.stderr}"
-    assert result.returncode == 0, f"npm run {script} failed ({result.returncode}):\n{output[-20000:]}"
+    assert result.returncode == 0, (
+        f"npm run {script} failed ({result.returncode}):\n{output[-20000:]}"
+    )
     return output

@@ -30,43 +30,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Token */
-        post: operations["token_api_auth_token_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/users/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Me */
-        get: operations["me_api_users_me_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Patch Me */
-        patch: operations["patch_me_api_users_me_patch"];
-        trace?: never;
-    };
-    "/api/meta": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Meta */
-        get: operations["meta_api_meta_get"];
-        put?: never;
-        post?: never;
+        /**
+         * Login
+         * @description OAuth2 password flow: `username` is the email address.
+         */
+        post: operations["login_api_auth_token_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -80,11 +48,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Conv */
-        get: operations["list_conv_api_conversations_get"];
+        /**
+         * List Conversations
+         * @description The user's conversations, most recently active first.
+         */
+        get: operations["list_conversations_api_conversations_get"];
         put?: never;
-        /** Create Conv */
-        post: operations["create_conv_api_conversations_post"];
+        /** Create Conversation */
+        post: operations["create_conversation_api_conversations_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -98,16 +69,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Conv */
-        get: operations["get_conv_api_conversations__conversation_id__get"];
+        /**
+         * Read Conversation
+         * @description The conversation with all its messages, oldest first.
+         */
+        get: operations["read_conversation_api_conversations__conversation_id__get"];
         put?: never;
         post?: never;
-        /** Del Conv */
-        delete: operations["del_conv_api_conversations__conversation_id__delete"];
+        /**
+         * Delete Conversation
+         * @description Deletes the conversation and its messages; answers still generating are dropped.
+         */
+        delete: operations["delete_conversation_api_conversations__conversation_id__delete"];
         options?: never;
         head?: never;
-        /** Patch Conv */
-        patch: operations["patch_conv_api_conversations__conversation_id__patch"];
+        /** Update Conversation */
+        patch: operations["update_conversation_api_conversations__conversation_id__patch"];
         trace?: never;
     };
     "/api/conversations/{conversation_id}/messages": {
@@ -119,8 +96,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Post Msg */
-        post: operations["post_msg_api_conversations__conversation_id__messages_post"];
+        /**
+         * Send Message
+         * @description Store the message and queue its answer; follow the answer with its `events` stream.
+         */
+        post: operations["send_message_api_conversations__conversation_id__messages_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -134,8 +114,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Msg */
-        get: operations["get_msg_api_messages__message_id__get"];
+        /**
+         * Read Message
+         * @description The message as stored now: a polling alternative to the event stream.
+         */
+        get: operations["read_message_api_messages__message_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -144,17 +127,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/messages/{message_id}/stop": {
+    "/api/messages/{message_id}/events": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Stream Message
+         * @description Server-Sent Events: `delta` `{"text"}` appends text, `reset` clears it (the answer is
+         *     being generated again), then one of `done`, `failed`, `cancelled` carrying the message.
+         *     Reconnect with `Last-Event-ID` to receive only what was missed.
+         */
+        get: operations["stream_message_api_messages__message_id__events_get"];
         put?: never;
-        /** Stop */
-        post: operations["stop_api_messages__message_id__stop_post"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -170,8 +158,51 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry */
-        post: operations["retry_api_messages__message_id__retry_post"];
+        /**
+         * Retry Message
+         * @description Generate a failed or cancelled answer again, as a new attempt.
+         */
+        post: operations["retry_message_api_messages__message_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{message_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop Message
+         * @description Stop generating the answer; the text so far is kept and the status becomes `cancelled`.
+         */
+        post: operations["stop_message_api_messages__message_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Meta
+         * @description Public facts the web app shows: whether answers come from the offline responder.
+         */
+        get: operations["read_meta_api_meta_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -185,11 +216,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Stories */
+        /**
+         * List Stories
+         * @description The user's stories, newest first.
+         */
         get: operations["list_stories_api_stories_get"];
         put?: never;
-        /** Create Story */
+        /**
+         * Create Story
+         * @description Queue a fairy tale; follow it with its `events` stream or poll it.
+         */
         post: operations["create_story_api_stories_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{story_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Story */
+        get: operations["read_story_api_stories__story_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Story */
+        delete: operations["delete_story_api_stories__story_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{story_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Story
+         * @description Server-Sent Events like a message's: `delta`, `reset`, then `done` (with `title` and
+         *     `pages`), `failed` or `cancelled`.
+         */
+        get: operations["stream_story_api_stories__story_id__events_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -213,15 +289,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/stories/{story_id}": {
+    "/api/stories/{story_id}/stop": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Get Story */
-        get: operations["get_story_api_stories__story_id__get"];
+        get?: never;
+        put?: never;
+        /** Stop Story */
+        post: operations["stop_story_api_stories__story_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Me */
+        get: operations["read_me_api_users_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Me
+         * @description Change profile fields; `null` clears the child's name and age.
+         */
+        patch: operations["update_me_api_users_me_patch"];
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Healthz
+         * @description Liveness: the process answers.
+         */
+        get: operations["healthz_healthz_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readyz
+         * @description Readiness: the database and the queue are reachable; 503 names the part that is not.
+         */
+        get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -234,48 +371,49 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** Body_token_api_auth_token_post */
-        Body_token_api_auth_token_post: {
+        /** Body_login_api_auth_token_post */
+        Body_login_api_auth_token_post: {
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Client Secret
+             * Format: password
+             */
+            client_secret?: string | null;
+            /** Grant Type */
+            grant_type?: string | null;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
+            /**
+             * Scope
+             * @default
+             */
+            scope: string;
             /** Username */
             username: string;
-            /** Password */
-            password: string;
         };
         /** ConversationCreate */
         ConversationCreate: {
-            /** Title */
-            title?: string | null;
-        };
-        /** ConversationDetail */
-        ConversationDetail: {
-            /** Id */
-            id: number;
-            /** Title */
+            /**
+             * Title
+             * @default
+             */
             title: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Messages */
-            messages: components["schemas"]["MessagePublic"][];
         };
         /** ConversationPublic */
         ConversationPublic: {
-            /** Id */
-            id: number;
-            /** Title */
-            title: string;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
             /**
              * Updated At
              * Format: date-time
@@ -287,185 +425,247 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** ConversationWithMessages */
+        ConversationWithMessages: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Messages */
+            messages: components["schemas"]["MessagePublic"][];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "done" | "failed" | "cancelled";
         /** MessageCreate */
         MessageCreate: {
             /** Content */
             content: string;
         };
-        /** MessagePair */
+        /**
+         * MessagePair
+         * @description A sent message and the assistant answer generated for it.
+         */
         MessagePair: {
-            user_message: components["schemas"]["MessagePublic"];
+            /** @description The answer, a job: queued at first */
             assistant_message: components["schemas"]["MessagePublic"];
+            user_message: components["schemas"]["MessagePublic"];
         };
         /** MessagePublic */
         MessagePublic: {
-            /** Id */
-            id: number;
+            /** Attempt */
+            attempt: number;
+            /** Content */
+            content: string;
             /** Conversation Id */
             conversation_id: number;
             /**
-             * Role
-             * @enum {string}
-             */
-            role: "user" | "assistant";
-            /** Content */
-            content: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "running" | "done" | "failed" | "cancelled";
-            /** Attempt */
-            attempt: number;
-            /** Error Code */
-            error_code?: string | null;
-            /** Error */
-            error?: string | null;
-            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Error */
+            error: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Id */
+            id: number;
+            /** Role */
+            role: string;
+            status: components["schemas"]["JobStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** Meta */
         Meta: {
-            /** Offline */
+            /**
+             * Model
+             * @description The language model answering, None when offline
+             */
+            model: string | null;
+            /**
+             * Offline
+             * @description True when answers come from the offline responder
+             */
             offline: boolean;
+        };
+        /** Page[ConversationPublic] */
+        Page_ConversationPublic_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["ConversationPublic"][];
+        };
+        /** Page[StoryPublic] */
+        Page_StoryPublic_: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["StoryPublic"][];
         };
         /** StoryCreate */
         StoryCreate: {
-            /** Child Name */
-            child_name: string;
             /** Age */
             age: number;
-            /** Theme */
-            theme: string;
-            /** Moral */
-            moral?: string | null;
-            /**
-             * Length
-             * @enum {string}
-             */
-            length: "short" | "medium" | "long";
+            /** Child Name */
+            child_name: string;
             /**
              * Language
+             * @default ko
              * @enum {string}
              */
             language: "ko" | "en";
+            /**
+             * Length
+             * @default medium
+             * @enum {string}
+             */
+            length: "short" | "medium" | "long";
+            /** Moral */
+            moral?: string | null;
+            /** Theme */
+            theme: string;
         };
         /** StoryPublic */
         StoryPublic: {
-            /** Id */
-            id: number;
-            /** Child Name */
-            child_name: string;
             /** Age */
             age: number;
-            /** Theme */
-            theme: string;
-            /** Moral */
-            moral: string | null;
-            /**
-             * Length
-             * @enum {string}
-             */
-            length: "short" | "medium" | "long";
-            /**
-             * Language
-             * @enum {string}
-             */
-            language: "ko" | "en";
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "running" | "done" | "failed" | "cancelled";
-            /** Title */
-            title: string;
-            /** Pages */
-            pages: string[];
-            /** Content */
-            content: string;
             /** Attempt */
             attempt: number;
-            /** Error Code */
-            error_code?: string | null;
-            /** Error */
-            error?: string | null;
+            /** Child Name */
+            child_name: string;
+            /**
+             * Content
+             * @description The text generated so far (streams while running)
+             */
+            content: string;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Error */
+            error: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Id */
+            id: number;
+            /** Language */
+            language: string;
+            /** Length */
+            length: string;
+            /** Moral */
+            moral: string | null;
+            /** Pages */
+            pages: string[];
+            status: components["schemas"]["JobStatus"];
+            /** Theme */
+            theme: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** Token */
         Token: {
             /** Access Token */
             access_token: string;
-            /** Token Type */
-            token_type: string;
             /** Expires In */
             expires_in: number;
+            /**
+             * Token Type
+             * @default bearer
+             */
+            token_type: string;
         };
         /** UserCreate */
         UserCreate: {
-            /** Email */
+            /**
+             * Display Name
+             * @default
+             */
+            display_name: string;
+            /**
+             * Email
+             * Format: email
+             */
             email: string;
             /** Password */
             password: string;
-            /** Display Name */
-            display_name?: string | null;
         };
         /** UserPublic */
         UserPublic: {
-            /** Id */
-            id: number;
-            /** Email */
-            email: string;
-            /** Display Name */
-            display_name: string;
-            /**
-             * Locale
-             * @enum {string}
-             */
-            locale: "ko" | "en";
-            /** Child Name */
-            child_name: string | null;
             /** Child Age */
             child_age: number | null;
+            /** Child Name */
+            child_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
             /** Interests */
             interests: string[];
-        };
-        /** UserUpdate */
-        UserUpdate: {
-            /** Display Name */
-            display_name?: string | null;
             /** Locale */
-            locale?: ("ko" | "en") | null;
-            /** Child Name */
-            child_name?: string | null;
+            locale: string;
+        };
+        /**
+         * UserUpdate
+         * @description Profile fields a user may change; fields left out stay as they are.
+         */
+        UserUpdate: {
             /** Child Age */
             child_age?: number | null;
+            /** Child Name */
+            child_name?: string | null;
+            /** Display Name */
+            display_name?: string | null;
             /** Interests */
             interests?: string[] | null;
+            /** Locale */
+            locale?: ("ko" | "en") | null;
         };
         /** ValidationError */
         ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
             /** Location */
             loc: (string | number)[];
             /** Message */
             msg: string;
             /** Error Type */
             type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
     };
     responses: never;
@@ -509,7 +709,7 @@ export interface operations {
             };
         };
     };
-    token_api_auth_token_post: {
+    login_api_auth_token_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -518,7 +718,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["Body_token_api_auth_token_post"];
+                "application/x-www-form-urlencoded": components["schemas"]["Body_login_api_auth_token_post"];
             };
         };
         responses: {
@@ -542,9 +742,12 @@ export interface operations {
             };
         };
     };
-    me_api_users_me_get: {
+    list_conversations_api_conversations_get: {
         parameters: {
-            query?: never;
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -557,31 +760,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserPublic"];
-                };
-            };
-        };
-    };
-    patch_me_api_users_me_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserPublic"];
+                    "application/json": components["schemas"]["Page_ConversationPublic_"];
                 };
             };
             /** @description Validation Error */
@@ -595,47 +774,7 @@ export interface operations {
             };
         };
     };
-    meta_api_meta_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Meta"];
-                };
-            };
-        };
-    };
-    list_conv_api_conversations_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConversationPublic"][];
-                };
-            };
-        };
-    };
-    create_conv_api_conversations_post: {
+    create_conversation_api_conversations_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -668,7 +807,7 @@ export interface operations {
             };
         };
     };
-    get_conv_api_conversations__conversation_id__get: {
+    read_conversation_api_conversations__conversation_id__get: {
         parameters: {
             query?: never;
             header?: never;
@@ -685,7 +824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationDetail"];
+                    "application/json": components["schemas"]["ConversationWithMessages"];
                 };
             };
             /** @description Validation Error */
@@ -699,7 +838,7 @@ export interface operations {
             };
         };
     };
-    del_conv_api_conversations__conversation_id__delete: {
+    delete_conversation_api_conversations__conversation_id__delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -728,7 +867,7 @@ export interface operations {
             };
         };
     };
-    patch_conv_api_conversations__conversation_id__patch: {
+    update_conversation_api_conversations__conversation_id__patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -763,11 +902,12 @@ export interface operations {
             };
         };
     };
-    post_msg_api_conversations__conversation_id__messages_post: {
+    send_message_api_conversations__conversation_id__messages_post: {
         parameters: {
             query?: never;
             header?: {
-                "idempotency-key"?: string | null;
+                /** @description Repeat a send safely: the same key returns the same pair and starts no job */
+                "Idempotency-Key"?: string | null;
             };
             path: {
                 conversation_id: number;
@@ -800,7 +940,7 @@ export interface operations {
             };
         };
     };
-    get_msg_api_messages__message_id__get: {
+    read_message_api_messages__message_id__get: {
         parameters: {
             query?: never;
             header?: never;
@@ -831,10 +971,12 @@ export interface operations {
             };
         };
     };
-    stop_api_messages__message_id__stop_post: {
+    stream_message_api_messages__message_id__events_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
             path: {
                 message_id: number;
             };
@@ -848,7 +990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessagePublic"];
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Validation Error */
@@ -862,7 +1004,7 @@ export interface operations {
             };
         };
     };
-    retry_api_messages__message_id__retry_post: {
+    retry_message_api_messages__message_id__retry_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -893,7 +1035,38 @@ export interface operations {
             };
         };
     };
-    list_stories_api_stories_get: {
+    stop_message_api_messages__message_id__stop_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_meta_api_meta_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -908,7 +1081,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoryPublic"][];
+                    "application/json": components["schemas"]["Meta"];
+                };
+            };
+        };
+    };
+    list_stories_api_stories_get: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StoryPublic_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -933,6 +1138,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StoryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_story_api_stories__story_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                story_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_story_api_stories__story_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                story_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stream_story_api_stories__story_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                story_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Validation Error */
@@ -977,7 +1275,7 @@ export interface operations {
             };
         };
     };
-    get_story_api_stories__story_id__get: {
+    stop_story_api_stories__story_id__stop_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1005,6 +1303,108 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    read_me_api_users_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+        };
+    };
+    update_me_api_users_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    healthz_healthz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    readyz_readyz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description A dependency is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

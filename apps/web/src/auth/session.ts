@@ -15,7 +15,7 @@ export function useIsLoggedIn(): boolean {
 export async function logIn(email: string, password: string): Promise<void> {
   const token = await unwrap(
     api.POST("/api/auth/token", {
-      body: { username: email, password },
+      body: { username: email, password, scope: "" },
       bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     }),
@@ -26,7 +26,7 @@ export async function logIn(email: string, password: string): Promise<void> {
 export async function register(email: string, password: string, displayName: string): Promise<void> {
   await unwrap(
     api.POST("/api/auth/register", {
-      body: { email, password, display_name: displayName || null },
+      body: { email, password, display_name: displayName },
     }),
   );
   await logIn(email, password);

@@ -17,6 +17,7 @@ function answer(overrides: Partial<Message>): Message {
     error_code: null,
     error: null,
     created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
     ...overrides,
   };
 }

@@ -5,6 +5,9 @@ import { unwrap } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import type { Conversation, ConversationDetail } from "../api/types";
 
+/** The most recent conversations the list shows. */
+const LIST_LIMIT = 200;
+
 function byMostRecent(a: Conversation, b: Conversation): number {
   return b.updated_at.localeCompare(a.updated_at) || b.id - a.id;
 }
@@ -12,7 +15,7 @@ function byMostRecent(a: Conversation, b: Conversation): number {
 export function useConversations() {
   return useQuery({
     queryKey: queryKeys.conversations,
-    queryFn: () => unwrap(api.GET("/api/conversations")),
+    queryFn: async () => (await unwrap(api.GET("/api/conversations", { params: { query: { limit: LIST_LIMIT } } }))).data,
     select: (conversations: Conversation[]) => [...conversations].sort(byMostRecent),
   });
 }

@@ -29,7 +29,7 @@ export function useSendMessage() {
     mutationFn: ({ conversationId, content, idempotencyKey }: SendInput) =>
       unwrap(
         api.POST("/api/conversations/{conversation_id}/messages", {
-          params: { path: { conversation_id: conversationId }, header: { "idempotency-key": idempotencyKey } },
+          params: { path: { conversation_id: conversationId }, header: { "Idempotency-Key": idempotencyKey } },
           body: { content },
         }),
       ),

@@ -117,7 +117,7 @@ const ko = {
     meta: "{{name}} · {{age}}세 · {{theme}}",
     back: "동화 목록",
     notFound: "동화를 찾을 수 없어요.",
-    writingFor: "{{name}}를 위한 동화를 쓰는 중",
+    writingFor: "{{name}}에게 들려줄 동화를 쓰는 중",
     queued: "곧 시작해요…",
     writing: "글자 {{count}}자를 썼어요…",
     cancelled: "동화 만들기를 중지했어요.",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { LANGUAGES } from "../i18n";
+import { currentLanguage, isLanguage, LANGUAGES } from "../i18n";
 import type { User, UserUpdate } from "../api/types";
 
 export const CHILD_AGE = { min: 2, max: 12 } as const;
@@ -35,7 +35,7 @@ export type ProfileValues = z.output<typeof profileSchema>;
 export function toFormValues(user: User): ProfileInput {
   return {
     displayName: user.display_name,
-    locale: user.locale,
+    locale: isLanguage(user.locale) ? user.locale : currentLanguage(),
     childName: user.child_name ?? "",
     childAge: user.child_age == null ? "" : String(user.child_age),
     interests: user.interests.join(", "),

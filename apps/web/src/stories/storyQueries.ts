@@ -5,10 +5,13 @@ import { unwrap } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import type { Story, StoryCreate } from "../api/types";
 
+/** The most recent stories the list shows. */
+const LIST_LIMIT = 200;
+
 export function useStories() {
   return useQuery({
     queryKey: queryKeys.stories,
-    queryFn: () => unwrap(api.GET("/api/stories")),
+    queryFn: async () => (await unwrap(api.GET("/api/stories", { params: { query: { limit: LIST_LIMIT } } }))).data,
     select: (stories: Story[]) => [...stories].sort((a, b) => b.id - a.id),
   });
 }

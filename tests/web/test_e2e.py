@@ -1,0 +1,43 @@
+"""The end-to-end journey in headless chromium against the real platform (see apps/web/e2e)."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.web.npm import WEB_DIR, npm_run
+from tests.web.platform import running_platform
+
+REPO_ROOT = WEB_DIR.parents[1]
+SCREENSHOT_DIR = REPO_ROOT / "reports" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def built_web_app() -> Path:
+    """dist/ as the API serves it, rebuilt when older than the sources."""
+    fresh = subprocess.run(["node", "scripts/dist-is-fresh.mjs"], cwd=WEB_DIR, check=False)
+    if fresh.returncode != 0:
+        npm_run("build")
+    return WEB_DIR / "dist"
+
+
+@pytest.mark.timeout(600)
+def test_user_journey_in_the_browser(built_web_app: Path, tmp_path: Path) -> None:
+    assert CHROMIUM.exists(), (
+        "Debian's chromium is missing: run scripts/test (its bootstrap installs it)"
+    )
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    with running_platform(tmp_path) as platform:
+        try:
+            npm_run(
+                "e2e",
+                env={
+                    "AIRA_E2E_BASE_URL": platform.base_url,
+                    "AIRA_E2E_LLM_URL": platform.llm_url,
+                    "AIRA_SCREENSHOT_DIR": str(SCREENSHOT_DIR),
+                    "CHROMIUM_PATH": str(CHROMIUM),
+                },
+            )
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}\n{platform.log_tail()}") from None
