@@ -62,6 +62,12 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def policy(session: nox.Session) -> None:
+    """Every policy of the pack over an offline plan (`-- --plan FILE.json [--config FILE]`)."""
+    session.run("python", "-m", "policies.runner", *session.posargs)
+
+
+@nox.session
 def plan(session: nox.Session) -> None:
     """Offline plan of a stack (`-- dev|prod [--json FILE] [--diagram FILE]`), no cloud needed."""
     session.run("python", "-m", "scripts.plan", *(session.posargs or ["dev"]))

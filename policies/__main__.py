@@ -10,12 +10,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi_policy import EnforcementLevel, PolicyPack
+from pulumi_policy import EnforcementLevel, Policy, PolicyPack
 
 from policies.crossguard import PACK_NAME, build_policies
 
 PolicyPack(
     name=PACK_NAME,
     enforcement_level=EnforcementLevel.MANDATORY,
-    policies=build_policies(),
+    policies=list[Policy](build_policies()),
 )

@@ -4,7 +4,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_policy import (
-    Policy,
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
@@ -59,8 +58,12 @@ def _stack_validation(spec: PolicySpec) -> Callable[[StackValidationArgs, Report
     return validate
 
 
-def to_policy(spec: PolicySpec) -> Policy:
-    schema = PolicyConfigSchema(dict(spec.config_properties)) if spec.config_properties else None
+PackPolicy = ResourceValidationPolicy | StackValidationPolicy
+
+
+def to_policy(spec: PolicySpec) -> PackPolicy:
+    properties = {key: dict(schema) for key, schema in spec.config_properties.items()}
+    schema = PolicyConfigSchema(properties) if properties else None
     if spec.resource_rule is not None:
         return ResourceValidationPolicy(
             spec.name, spec.description, _resource_validation(spec), config_schema=schema
@@ -70,5 +73,5 @@ def to_policy(spec: PolicySpec) -> Policy:
     )
 
 
-def build_policies() -> list[Policy]:
+def build_policies() -> list[PackPolicy]:
     return [to_policy(spec) for spec in POLICY_SPECS]

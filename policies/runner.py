@@ -25,10 +25,9 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.policy import Policy
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from policies.crossguard import build_policies
+from policies.crossguard import PackPolicy, build_policies
 from policies.enforcement import (
     EnforcementConfigError,
     config_path_for_stack,
@@ -120,7 +119,7 @@ def _options() -> PolicyResourceOptions:
     return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
 
 
-def _run(policy: Policy, args: Any, report: Any) -> None:
+def _run(policy: PackPolicy, args: Any, report: Any) -> None:
     result = policy.validate(args, report)
     if inspect.isawaitable(result):
         asyncio.run(_await(result))
@@ -148,7 +147,7 @@ def evaluate(plan: Any, config: Mapping[str, Any] | None = None) -> PolicyReport
 
 
 def _evaluate_policy(
-    policy: Policy,
+    policy: PackPolicy,
     level: EnforcementLevel,
     config: Mapping[str, Any],
     resources: Sequence[PlanResource],
@@ -168,7 +167,7 @@ def _evaluate_policy(
 
     if isinstance(policy, ResourceValidationPolicy):
         for r in resources:
-            props = unknown_checking_proxy(r.inputs)
+            props = unknown_checking_proxy(dict(r.inputs))
             args = ResourceValidationArgs(r.type, props, r.urn, r.name, _options(), None, config)
             check(args, r.urn)
         return
@@ -209,6 +208,14 @@ def format_report(report: PolicyReport) -> str:
         f"{len(report.errors)} errors, {len(report.unknown)} not checkable until `pulumi up`"
     )
     return "\n".join(lines)
+
+
+def policy_lines(plan: Mapping[str, Any]) -> list[str]:
+    """The policy results of a plan, as lines of the offline plan's report."""
+    try:
+        return format_report(evaluate(plan)).splitlines()
+    except (PlanError, EnforcementConfigError) as error:
+        return [f"policies could not run: {error}"]
 
 
 def _read_plan(path: Path) -> Any:

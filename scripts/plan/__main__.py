@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from policies.runner import policy_lines
 from scripts.plan.capture import PlanError, capture_plan
 from scripts.plan.diagram import mermaid
 from scripts.plan.render import export_lines, resource_tree, section, type_counts
@@ -21,6 +22,7 @@ SECTIONS: list[tuple[str, Callable[[dict[str, Any]], list[str]]]] = [
     ("Resources", resource_tree),
     ("Counts by type", type_counts),
     ("Exports", export_lines),
+    ("Policies", policy_lines),
 ]
 
 
