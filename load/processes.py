@@ -41,8 +41,17 @@ class Service:
                 start_new_session=True,
             )
         if self.ready is not None:
-            self.ready(self)
+            try:
+                self.ready(self)
+            except (RuntimeError, TimeoutError) as exc:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start: {exc}\n{self.log_tail()}") from None
         return self
+
+    def log_tail(self, lines: int = 30) -> str:
+        path = self.log_dir / f"{self.name}.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
 
     @property
     def pid(self) -> int:

@@ -18,9 +18,10 @@ def parse_events(chunks: Iterable[str]) -> Iterator[Event]:
     buffer = ""
     name, data, event_id = "message", [], None
     for chunk in chunks:
-        buffer += chunk.replace("\r\n", "\n")
+        buffer += chunk
         while "\n" in buffer:
             line, buffer = buffer.split("\n", 1)
+            line = line.removesuffix("\r")  # CRLF line ends, even when split between chunks
             if line == "":
                 if data or name != "message":
                     yield Event(name, "\n".join(data), event_id)

@@ -38,8 +38,13 @@ class TcpProxy:
 
     def stop(self) -> None:
         self.down()
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._loop.call_soon_threadsafe(self._shutdown)
         self._thread.join(5)
+
+    def _shutdown(self) -> None:
+        for task in asyncio.all_tasks(self._loop):
+            task.cancel()
+        self._loop.call_soon(self._loop.stop)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -50,6 +55,8 @@ class TcpProxy:
         self._started.set()
         self._loop.run_forever()
         server.close()
+        self._loop.run_until_complete(asyncio.sleep(0))  # let cancelled pipes finish
+        self._loop.close()
 
     def _close_all(self) -> None:
         for writer in list(self._writers):
