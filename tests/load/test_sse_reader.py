@@ -4,9 +4,9 @@ from load.sse import Event, parse_events
 
 STREAM = (
     ": keep-alive\n\n"
-    "id: 1\nevent: delta\ndata: {\"text\": \"Hel\"}\n\n"
-    "id: 2\r\nevent: delta\r\ndata: {\"text\": \"lo\"}\r\n\r\n"
-    "event: done\ndata: {\"status\": \"done\"}\n\n"
+    'id: 1\nevent: delta\ndata: {"text": "Hel"}\n\n'
+    'id: 2\r\nevent: delta\r\ndata: {"text": "lo"}\r\n\r\n'
+    'event: done\ndata: {"status": "done"}\n\n'
 )
 
 
