@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from aira_core.db import create_db_engine, session_scope
 from aira_core.migrate import alembic_config, current_revision, migrate
 from aira_core.models import Conversation, Message, Story, User
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -73,3 +74,14 @@ def test_long_korean_texts_round_trip(db_engine: Engine) -> None:
         assert session.exec(select(Message)).one().content == text
         story = session.exec(select(Story)).one()
         assert (story.content, story.pages, story.child_name) == (text, pages, "하나")
+
+
+def test_downgrade_to_empty_and_upgrade_again(db_engine: Engine) -> None:
+    config = alembic_config()
+    with db_engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+        connection.commit()
+    assert not TABLES & set(inspect(db_engine).get_table_names())
+    migrate(db_engine)
+    assert current_revision(db_engine) == HEAD

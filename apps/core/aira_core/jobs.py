@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
+from sqlmodel import col
 
 from aira_core.db import session_scope
 from aira_core.models import JOB_TABLES, JobKind, JobStatus, Message, Story, utcnow
@@ -89,11 +90,11 @@ def claim(engine: Engine, ref: JobRef, lease_seconds: int) -> Claim | None:
     token = str(uuid.uuid4())
     stmt = (
         update(table)
-        .where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
+        .where(col(table.id) == ref.id, col(table.attempt) == ref.attempt)
         .where(
             or_(
-                table.status == JobStatus.queued,  # type: ignore[arg-type]
-                (table.status == JobStatus.running) & (table.lease_until < now),  # type: ignore[arg-type, operator]
+                col(table.status) == JobStatus.queued,
+                (col(table.status) == JobStatus.running) & (col(table.lease_until) < now),
             )
         )
         .values(
@@ -145,8 +146,8 @@ def fail_unclaimed(engine: Engine, ref: JobRef, code: str, error: str) -> bool:
     with session_scope(engine) as session:
         stmt = (
             update(table)
-            .where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
-            .where(table.status.in_(ACTIVE))  # type: ignore[attr-defined]
+            .where(col(table.id) == ref.id, col(table.attempt) == ref.attempt)
+            .where(col(table.status).in_(ACTIVE))
             .values(**values, lease_token=None, lease_until=None, updated_at=utcnow())
         )
         return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
@@ -158,7 +159,7 @@ def cancel(engine: Engine, kind: JobKind, job_id: int) -> bool:
     with session_scope(engine) as session:
         stmt = (
             update(table)
-            .where(table.id == job_id, table.status.in_(ACTIVE))  # type: ignore[arg-type, attr-defined]
+            .where(col(table.id) == job_id, col(table.status).in_(ACTIVE))
             .values(
                 status=JobStatus.cancelled, lease_token=None, lease_until=None, updated_at=utcnow()
             )
@@ -167,26 +168,40 @@ def cancel(engine: Engine, kind: JobKind, job_id: int) -> bool:
 
 
 def retry(engine: Engine, kind: JobKind, job_id: int) -> JobRef | None:
-    """Start a new attempt of a failed or cancelled job; the caller publishes it."""
+    """Start a new attempt of a failed or cancelled job; the caller publishes it.
+
+    One conditional UPDATE, so of two concurrent retries exactly one starts an attempt."""
     table = JOB_TABLES[kind]
     final = (JobStatus.failed, JobStatus.cancelled)
     with session_scope(engine) as session:
-        row = session.get(table, job_id, with_for_update=True)
-        if row is None or row.status not in final:
+        stmt = (
+            update(table)
+            .where(col(table.id) == job_id, col(table.status).in_(final))
+            .values(
+                status=JobStatus.queued,
+                attempt=col(table.attempt) + 1,
+                content="",
+                error_code=None,
+                error=None,
+                lease_token=None,
+                lease_until=None,
+                enqueued_at=None,
+                updated_at=utcnow(),
+            )
+        )
+        if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
             return None
-        row.status, row.attempt, row.content = JobStatus.queued, row.attempt + 1, ""
-        row.error_code = row.error = row.lease_token = row.lease_until = row.enqueued_at = None
-        row.updated_at = utcnow()
-        session.add(row)
-        session.flush()
-        return ref_of(row)
+        attempt = session.execute(select(col(table.attempt)).where(col(table.id) == job_id))
+        return JobRef(kind, job_id, attempt.scalar_one())
 
 
 def is_current(engine: Engine, ref: JobRef) -> bool:
     """True while this attempt may still run: it is queued or running with this attempt."""
     table = JOB_TABLES[ref.kind]
     with session_scope(engine) as session:
-        stmt = select(table.status).where(table.id == ref.id, table.attempt == ref.attempt)  # type: ignore[arg-type]
+        stmt = select(col(table.status)).where(
+            col(table.id) == ref.id, col(table.attempt) == ref.attempt
+        )
         status = session.execute(stmt).scalar_one_or_none()
     return status in ACTIVE
 
@@ -199,11 +214,11 @@ def stale_jobs(
     table = JOB_TABLES[kind]
     now = utcnow()
     cutoff = now - timedelta(seconds=queued_for)
-    stuck_queued = (table.status == JobStatus.queued) & or_(  # type: ignore[arg-type]
-        table.enqueued_at.is_(None) & (table.updated_at < cutoff),  # type: ignore[union-attr, operator]
-        table.enqueued_at < cutoff,  # type: ignore[operator, arg-type]
+    stuck_queued = (col(table.status) == JobStatus.queued) & or_(
+        col(table.enqueued_at).is_(None) & (col(table.updated_at) < cutoff),
+        col(table.enqueued_at) < cutoff,
     )
-    lease_expired = (table.status == JobStatus.running) & (table.lease_until < now)  # type: ignore[arg-type, operator]
+    lease_expired = (col(table.status) == JobStatus.running) & (col(table.lease_until) < now)
     with session_scope(engine) as session:
         stmt = select(table).where(or_(stuck_queued, lease_expired)).limit(limit)
         return list(session.execute(stmt).scalars())
@@ -218,8 +233,8 @@ def _update_claimed(
     with session_scope(engine) as session:
         stmt = (
             update(table)
-            .where(table.id == claim.ref.id, table.lease_token == claim.token)  # type: ignore[arg-type]
-            .where(table.status == JobStatus.running)  # type: ignore[arg-type]
+            .where(col(table.id) == claim.ref.id, col(table.lease_token) == claim.token)
+            .where(col(table.status) == JobStatus.running)
             .values(**values)
         )
         return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
@@ -230,7 +245,8 @@ def _update(engine: Engine, ref: JobRef, values: dict[str, Any], status: JobStat
     with session_scope(engine) as session:
         stmt = (
             update(table)
-            .where(table.id == ref.id, table.attempt == ref.attempt, table.status == status)  # type: ignore[arg-type]
+            .where(col(table.id) == ref.id, col(table.attempt) == ref.attempt)
+            .where(col(table.status) == status)
             .values(**values)
         )
         return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]

@@ -150,8 +150,9 @@ class QueueMessage(SQLModel, table=True):
     __tablename__ = "queue_messages"
     __table_args__ = (
         UniqueConstraint("dedup_id", name="uq_queue_messages_dedup"),
-        # Receive (visible heads), stats and dead-lettering scan by state and visibility.
-        Index("ix_queue_messages_state_visible", "state", "visible_at"),
+        # Receive walks waiting messages oldest first, skipping deleted and dead ones; stats,
+        # peeks and the purge of deleted messages read one state each.
+        Index("ix_queue_messages_state_id", "state", "id"),
         # "Is there an older message in this group?" for FIFO delivery.
         Index("ix_queue_messages_state_group", "state", "group_id", "id"),
     )

@@ -32,26 +32,13 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=8), nullable=False),
         sa.Column("receive_count", sa.Integer(), nullable=False),
         sa.Column("receipt", sa.String(length=36), nullable=True),
-        sa.Column(
-            "sent_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
-        sa.Column(
-            "visible_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("sent_at", TIMESTAMP, nullable=False),
+        sa.Column("visible_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("dedup_id", name="uq_queue_messages_dedup"),
     )
-    with op.batch_alter_table("queue_messages", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_queue_messages_state_group", ["state", "group_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_queue_messages_state_visible", ["state", "visible_at"], unique=False
-        )
+    op.create_index("ix_queue_messages_state_group", "queue_messages", ["state", "group_id", "id"])
+    op.create_index("ix_queue_messages_state_id", "queue_messages", ["state", "id"])
 
     op.create_table(
         "users",
@@ -64,11 +51,7 @@ def upgrade() -> None:
         sa.Column("child_age", sa.Integer(), nullable=True),
         sa.Column("interests", sa.JSON(), nullable=False),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email"),
     )
@@ -77,46 +60,23 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column(
-            "created_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("conversations", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_conversations_user_updated", ["user_id", "updated_at"], unique=False
-        )
+    op.create_index("ix_conversations_user_updated", "conversations", ["user_id", "updated_at"])
 
     op.create_table(
         "stories",
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("lease_token", sa.String(length=36), nullable=True),
-        sa.Column(
-            "lease_until",
-            TIMESTAMP,
-            nullable=True,
-        ),
+        sa.Column("lease_until", TIMESTAMP, nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error", sa.String(length=1000), nullable=True),
-        sa.Column(
-            "enqueued_at",
-            TIMESTAMP,
-            nullable=True,
-        ),
-        sa.Column(
-            "updated_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("enqueued_at", TIMESTAMP, nullable=True),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("child_name", sa.String(length=100), nullable=False),
@@ -126,87 +86,39 @@ def upgrade() -> None:
         sa.Column("length", sa.String(length=8), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column(
-            "content",
-            LONG_TEXT,
-            nullable=False,
-        ),
+        sa.Column("content", LONG_TEXT, nullable=False),
         sa.Column("pages", sa.JSON(), nullable=False),
-        sa.Column(
-            "created_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.create_index("ix_stories_status_updated", ["status", "updated_at"], unique=False)
-        batch_op.create_index("ix_stories_user", ["user_id", "id"], unique=False)
+    op.create_index("ix_stories_status_updated", "stories", ["status", "updated_at"])
+    op.create_index("ix_stories_user", "stories", ["user_id", "id"])
 
     op.create_table(
         "messages",
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("lease_token", sa.String(length=36), nullable=True),
-        sa.Column(
-            "lease_until",
-            TIMESTAMP,
-            nullable=True,
-        ),
+        sa.Column("lease_until", TIMESTAMP, nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error", sa.String(length=1000), nullable=True),
-        sa.Column(
-            "enqueued_at",
-            TIMESTAMP,
-            nullable=True,
-        ),
-        sa.Column(
-            "updated_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("enqueued_at", TIMESTAMP, nullable=True),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column(
-            "content",
-            LONG_TEXT,
-            nullable=False,
-        ),
+        sa.Column("content", LONG_TEXT, nullable=False),
         sa.Column("idempotency_key", sa.String(length=128), nullable=True),
-        sa.Column(
-            "created_at",
-            TIMESTAMP,
-            nullable=False,
-        ),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("conversation_id", "idempotency_key", name="uq_messages_idempotency"),
     )
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index("ix_messages_conversation", ["conversation_id", "id"], unique=False)
-        batch_op.create_index("ix_messages_status_updated", ["status", "updated_at"], unique=False)
+    op.create_index("ix_messages_conversation", "messages", ["conversation_id", "id"])
+    op.create_index("ix_messages_status_updated", "messages", ["status", "updated_at"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_messages_status_updated")
-        batch_op.drop_index("ix_messages_conversation")
-
-    op.drop_table("messages")
-    with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.drop_index("ix_stories_user")
-        batch_op.drop_index("ix_stories_status_updated")
-
-    op.drop_table("stories")
-    with op.batch_alter_table("conversations", schema=None) as batch_op:
-        batch_op.drop_index("ix_conversations_user_updated")
-
-    op.drop_table("conversations")
-    op.drop_table("users")
-    with op.batch_alter_table("queue_messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_queue_messages_state_visible")
-        batch_op.drop_index("ix_queue_messages_state_group")
-
-    op.drop_table("queue_messages")
+    for table in ("messages", "stories", "conversations", "users", "queue_messages"):
+        op.drop_table(table)  # their indexes go with them
