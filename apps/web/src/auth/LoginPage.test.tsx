@@ -47,7 +47,7 @@ describe("LoginPage", () => {
     await vi.waitFor(() => expect(tokenStore.getToken()).toBe("jwt"));
     const request = fetchMock.mock.calls[0]?.[0] as Request;
     expect(new URL(request.url).pathname).toBe("/api/auth/token");
-    expect(await request.text()).toBe("username=mina%40example.com&password=correct-horse");
+    expect(await request.text()).toBe("username=mina%40example.com&password=correct-horse&scope=");
   });
 
   it("explains that an expired session ended", () => {
