@@ -2,7 +2,9 @@
 from tests/conftest.py is parametrised over both), with the local durable queue."""
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aira_api.app import create_app
@@ -50,3 +52,24 @@ def api_app(
 def api(api_app: FastAPI, db_engine: Engine) -> Iterator[Api]:
     with serve(api_app) as base_url:
         yield Api(base_url, db_engine)
+
+
+Launch = Callable[..., AbstractContextManager[Api]]
+
+
+@pytest.fixture
+def launch_api(
+    db_engine: Engine, api_queue: JobQueue, make_settings: Callable[..., Settings]
+) -> Launch:
+    """Serve an app with other settings (`launch_api(cors_origins=[...])`), engine or queue."""
+
+    @contextmanager
+    def launch(
+        *, engine: Engine | None = None, queue: JobQueue | None = None, **overrides: Any
+    ) -> Iterator[Api]:
+        engine = engine or db_engine
+        app = create_app(make_settings(**overrides), engine=engine, queue=queue or api_queue)
+        with serve(app) as base_url:
+            yield Api(base_url, engine)
+
+    return launch

@@ -10,7 +10,7 @@ from aira_core.db import create_db_engine
 from aira_core.queue import open_queue
 from aira_core.queue.port import JobQueue
 from aira_core.settings import Settings
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 
@@ -48,20 +48,13 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.aira = state
-    app.include_router(_api_router(), prefix="/api")
-    app.include_router(health.router)
+    for module in (auth, users, conversations, messages, stories, meta, health):
+        app.include_router(module.router)
     add_api_not_found(app)
     if mount_web_app(app, settings.web_dist):
         log.info("serving the web app from %s", settings.web_dist)
     _add_middleware(app, settings)
     return app
-
-
-def _api_router() -> APIRouter:
-    router = APIRouter()
-    for module in (auth, users, conversations, messages, stories, meta):
-        router.include_router(module.router)
-    return router
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

@@ -17,7 +17,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter(
@@ -54,27 +53,24 @@ class MetricsMiddleware:
             return
         started = time.perf_counter()
         method = scope["method"]
-        route = _route_template(scope)
         status = 500  # what the client gets if the app fails before responding
 
         async def send_and_measure(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                DURATION.labels(route, method).observe(time.perf_counter() - started)
+                DURATION.labels(_route_template(scope), method).observe(
+                    time.perf_counter() - started
+                )
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_measure)
         finally:
-            REQUESTS.labels(route, method, str(status)).inc()
+            REQUESTS.labels(_route_template(scope), method, str(status)).inc()
 
 
 def _route_template(scope: Scope) -> str:
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", ()):
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", UNMATCHED))
-    return UNMATCHED
+    """The template of the route the router matched (it records it in the shared scope)."""
+    route = scope.get("route")
+    return str(getattr(route, "path", UNMATCHED))

@@ -11,7 +11,7 @@ from aira_api.schemas.auth import Token
 from aira_api.schemas.users import UserCreate, UserPublic
 from aira_api.security import create_access_token, hash_password, verify_password
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 _email_taken = HTTPException(status.HTTP_409_CONFLICT, detail="Email is already registered")
 

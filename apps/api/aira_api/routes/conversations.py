@@ -13,7 +13,7 @@ from aira_api.schemas.conversations import (
 from aira_api.schemas.messages import MessagePublic
 from aira_api.services.ownership import owned_conversation
 
-router = APIRouter(prefix="/conversations", tags=["conversations"])
+router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationPublic)

@@ -18,7 +18,7 @@ from aira_api.services.ownership import owned_conversation, owned_message
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(tags=["messages"])
+router = APIRouter(prefix="/api", tags=["messages"])
 
 IdempotencyKey = Annotated[
     str | None,

@@ -3,7 +3,7 @@ from fastapi import APIRouter
 from aira_api.deps import SettingsDep
 from aira_api.schemas.meta import Meta
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(prefix="/api", tags=["meta"])
 
 
 @router.get("/meta", response_model=Meta)

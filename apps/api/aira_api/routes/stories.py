@@ -14,7 +14,7 @@ from aira_api.services.ownership import owned_story
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(prefix="/stories", tags=["stories"])
+router = APIRouter(prefix="/api/stories", tags=["stories"])
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=StoryPublic)

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from aira_api.deps import CurrentUser, SessionDep
 from aira_api.schemas.users import UserPublic, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"])
 
 
 @router.get("/me", response_model=UserPublic)
