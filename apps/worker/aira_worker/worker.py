@@ -1,0 +1,95 @@
+"""The worker process's parts working together: the consumer, the sweeper and the queue
+statistics, with a two-stage stop (stop receiving; after the grace period, give work back)."""
+
+import asyncio
+import logging
+import threading
+
+from aira_core.queue.port import JobQueue
+from aira_core.settings import Settings
+from sqlalchemy import Engine
+
+from aira_worker.config import WorkerSettings
+from aira_worker.consumer import Consumer
+from aira_worker.queue_stats import report_queue_stats
+from aira_worker.responder import Responder
+from aira_worker.runner import JobRunner
+from aira_worker.sweeper import run_sweeper
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: Settings,
+        worker: WorkerSettings,
+        engine: Engine,
+        queue: JobQueue,
+        responder: Responder,
+    ) -> None:
+        self.settings = settings
+        self.worker = worker
+        self.engine = engine
+        self.queue = queue
+        runner = JobRunner(
+            engine,
+            queue,
+            responder,
+            worker,
+            lease_seconds=settings.job_lease_seconds,
+            max_receives=settings.max_receives,
+        )
+        self.consumer = Consumer(
+            queue,
+            runner,
+            concurrency=settings.worker_concurrency,
+            receive_wait_seconds=worker.receive_wait_seconds,
+            lease_seconds=settings.job_lease_seconds,
+        )
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.started = threading.Event()  # for embedders that run the worker in a thread
+
+    async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.started.set()
+        stopping = self.consumer.stopping
+        background = [
+            asyncio.create_task(
+                run_sweeper(
+                    self.engine,
+                    self.queue,
+                    interval_seconds=self.worker.sweep_interval_seconds,
+                    queued_for_seconds=self.worker.sweep_after_seconds,
+                    stopping=stopping,
+                )
+            ),
+            asyncio.create_task(
+                report_queue_stats(
+                    self.queue,
+                    interval_seconds=self.worker.stats_interval_seconds,
+                    stopping=stopping,
+                )
+            ),
+        ]
+        log.info("worker started (concurrency %d)", self.settings.worker_concurrency)
+        await self.consumer.run()
+        await asyncio.gather(*background)
+        log.info("worker stopped")
+
+    def stop(self) -> None:
+        """First call: stop receiving and let jobs finish within the grace period, then give
+        them back. A second call gives them back at once. Call from the worker's loop."""
+        if self.consumer.stopping.is_set():
+            log.info("stopping now: in-flight jobs are given back")
+            self.consumer.abandon.set()
+            return
+        grace = self.worker.shutdown_grace_seconds
+        log.info("stopping: no new jobs; %g s for the jobs in flight", grace)
+        self.consumer.stop()
+        asyncio.get_running_loop().call_later(grace, self.consumer.abandon.set)
+
+    def stop_threadsafe(self) -> None:
+        """`stop` from another thread (tests run the worker in a thread)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.stop)
