@@ -130,6 +130,8 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
         "apiImageUri": api.image_uri,
         "workerImageUri": worker.image_uri,
         "alertTopicArn": alerts.topic.arn,
+        "apiLogGroup": api.log_group.name,
+        "workerLogGroup": worker.log_group.name,
     }
 
 

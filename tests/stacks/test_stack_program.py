@@ -21,6 +21,8 @@ EXPORTS = {
     "apiImageUri",
     "workerImageUri",
     "alertTopicArn",
+    "apiLogGroup",
+    "workerLogGroup",
 }
 COMMON_COUNTS = {
     "awsx:ec2:Vpc": 1,
