@@ -138,7 +138,8 @@ class FargateService(pulumi.ComponentResource):
         self.security_group = self._security_group(name, args)
         self.task_definition = aws.ecs.TaskDefinition(
             name,
-            family=name,
+            # Stacks may share an account: one task definition family per stack.
+            family=f"{name}-{pulumi.get_stack()}",
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
             cpu=str(args.cpu),

@@ -88,7 +88,9 @@ class MySqlDatabase(pulumi.ComponentResource):
             backup_retention_period=args.backup_retention_days,
             copy_tags_to_snapshot=True,
             skip_final_snapshot=not args.deletion_protection,
-            final_snapshot_identifier=f"{name}-final" if args.deletion_protection else None,
+            final_snapshot_identifier=(
+                f"{name}-{pulumi.get_stack()}-final" if args.deletion_protection else None
+            ),
             auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=["error", "slowquery"],
             opts=child,

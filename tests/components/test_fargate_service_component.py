@@ -123,6 +123,7 @@ def test_container_gets_its_environment_secrets_logs_and_port(mocked):
     _, registered = mocked(_service())
     task = registered.inputs("aws:ecs/taskDefinition:TaskDefinition", "api")
     (container,) = json.loads(task["containerDefinitions"])
+    assert task["family"] == "api-test"
     assert task["requiresCompatibilities"] == ["FARGATE"]
     assert task["networkMode"] == "awsvpc"
     assert container["image"].startswith("123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:")

@@ -59,7 +59,7 @@ def test_protected_database_is_multi_az_and_keeps_a_final_snapshot(mocked):
     assert instance["multiAz"] is True
     assert instance["deletionProtection"] is True
     assert instance["skipFinalSnapshot"] is False
-    assert instance["finalSnapshotIdentifier"] == "db-final"
+    assert instance["finalSnapshotIdentifier"] == "db-test-final"
     assert instance["backupRetentionPeriod"] == 14.0
 
 
