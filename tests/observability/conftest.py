@@ -12,6 +12,7 @@ import pulumi
 import pytest
 from aira_core.tracing import configure_tracing
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -104,8 +105,14 @@ def _spans_of(request: ExportTraceServiceRequest) -> Iterator[CollectedSpan]:
                     trace_id=span.trace_id.hex(),
                     span_id=span.span_id.hex(),
                     parent_span_id=span.parent_span_id.hex(),
-                    attributes={a.key: a.value.string_value for a in span.attributes},
+                    attributes={a.key: _plain(a.value) for a in span.attributes},
                 )
+
+
+def _plain(value: AnyValue) -> str:
+    """An OTLP attribute value as text (`aira.job.id` 7 -> "7")."""
+    kind = value.WhichOneof("value")
+    return str(getattr(value, kind)) if kind else ""
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from aira_core.logging import bind_job, bind_request, configure_logging, mask
+from aira_core.logging import bind_job, bind_request, configure_logging, mask, settings_secrets
+from aira_core.settings import Settings
 from aira_core.tracing import tracer
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from pydantic import SecretStr
 
 SECRETS = {
     "password": "hunter2-correct-horse",
@@ -131,3 +133,17 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
 )
 def test_secret_patterns_are_masked(text: str, expected: str) -> None:
     assert mask(text) == expected
+
+
+def test_the_settings_secrets_are_known_secrets() -> None:
+    settings = Settings(
+        env="test",
+        jwt_secret=SecretStr("jwt-" + "s" * 40),
+        database_password=SecretStr("db-password-123"),
+        openai_api_key=SecretStr("key-without-a-telling-prefix"),
+    )
+    assert sorted(settings_secrets(settings)) == sorted(
+        ["jwt-" + "s" * 40, "db-password-123", "key-without-a-telling-prefix"]
+    )
+    unset = Settings(env="test", jwt_secret=None, database_password=None, openai_api_key=None)
+    assert settings_secrets(unset) == []

@@ -75,6 +75,7 @@ def test_malformed_trace_context_is_ignored(body: str) -> None:
 EXPORTING_PROGRAM = """
 from aira_core.tracing import configure_tracing, shutdown_tracing, tracer
 assert configure_tracing("aira-worker")
+assert configure_tracing("aira-worker")  # a second entry point: no second exporter
 with tracer().start_as_current_span("outer"):
     with tracer().start_as_current_span("inner"):
         pass
@@ -98,6 +99,7 @@ def test_spans_are_exported_over_otlp_to_the_configured_endpoint(otlp_collector)
     )
     assert result.returncode == 0, result.stderr
     inner, outer = sorted(otlp_collector.wait_for(2), key=lambda span: span.name)
+    assert len(otlp_collector.spans) == 2  # the process flushed everything before it exited
     assert {inner.service, outer.service} == {"aira-worker-test"}
     assert inner.trace_id == outer.trace_id
     assert inner.parent_span_id == outer.span_id

@@ -19,6 +19,8 @@ from typing import Any, TextIO
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
+from aira_core.settings import Settings
+
 MASK = "***"
 
 _request_id: ContextVar[str | None] = ContextVar("aira_request_id", default=None)
@@ -64,6 +66,12 @@ MIN_KNOWN_SECRET_LENGTH = 6
 def add_known_secrets(*values: str | None) -> None:
     """Mask these exact values in every record (short values would mask ordinary words)."""
     _known_secrets.update(v for v in values if v and len(v) >= MIN_KNOWN_SECRET_LENGTH)
+
+
+def settings_secrets(settings: Settings) -> list[str]:
+    """The secret values of the settings, for `configure_logging(..., secrets=...)`."""
+    values = (settings.jwt_secret, settings.database_password, settings.openai_api_key)
+    return [value.get_secret_value() for value in values if value is not None]
 
 
 def mask(text: str) -> str:

@@ -62,16 +62,19 @@ def configure_tracing(
     """Install the process's tracer provider; returns whether spans are now recorded.
 
     Without `processor` the exporter comes from the environment (nothing happens when tracing is
-    not requested). A provider can be installed once per process: a later call adds its
-    processor to the installed provider.
+    not requested) and a second call changes nothing, so a process may call it from every entry
+    point. A provider can be installed once per process: an explicit `processor` is added to the
+    provider already installed.
     """
     environ = os.environ if environ is None else environ
+    installed = trace.get_tracer_provider()
     if processor is None:
         if not tracing_requested(environ):
             return False
+        if isinstance(installed, TracerProvider):
+            return True
         processor = BatchSpanProcessor(_exporter_from(environ))
-    installed = trace.get_tracer_provider()
-    if isinstance(installed, TracerProvider):
+    elif isinstance(installed, TracerProvider):
         installed.add_span_processor(processor)
         return True
     attributes = {} if environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service_name}
