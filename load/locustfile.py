@@ -55,6 +55,7 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--think-min", type=float, default=5.0)
     parser.add_argument("--think-max", type=float, default=15.0)
     parser.add_argument("--results-dir", default="", help="where stats.json/accepted.json go")
+    parser.add_argument("--tokens-file", default="", help="JSON list of access tokens: no login")
 
 
 @events.quitting.add_listener
@@ -81,8 +82,18 @@ class AiraUser(FastHttpUser):
     def on_start(self) -> None:
         options = self.environment.parsed_options
         number = next(_account_numbers) % options.accounts
-        email = f"{options.account_prefix}{number}@load.aira.test"
-        form = urlencode({"username": email, "password": options.account_password})
+        if options.tokens_file:
+            tokens = json.loads(Path(options.tokens_file).read_text())
+            token = tokens[number % len(tokens)]
+        else:
+            token = self.log_in(f"{options.account_prefix}{number}@load.aira.test")
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.conversations: list[int] = []
+
+    def log_in(self, email: str) -> str:
+        """The OAuth2 password flow; tries again (after a pause) until it succeeds."""
+        password = self.environment.parsed_options.account_password
+        form = urlencode({"username": email, "password": password})
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         token: str | None = None
         while token is None:
@@ -94,8 +105,7 @@ class AiraUser(FastHttpUser):
                 else:
                     response.failure(f"login: HTTP {response.status_code}")
                     time.sleep(2.0)
-        self.auth = {"Authorization": f"Bearer {token}"}
-        self.conversations: list[int] = []
+        return token
 
     def post_job(self, path: str, payload: dict[str, Any], name: str, idempotent: bool) -> Any:
         """POST a job; on a retryable error try again with the same Idempotency-Key, as a

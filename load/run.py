@@ -20,15 +20,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aira_api.security import create_access_token
+from aira_core.models import User
+from sqlalchemy import select
+from sqlmodel import Session
+
 from load.cpu import CpuMeter, mariadb_pid
 from load.integrity import audit, drain, throughput
 from load.locust_runner import LocustRun
 from load.network import free_port, wait_http
-from load.platform import ACCOUNT_PASSWORD, ACCOUNT_PREFIX, PlatformConfig, running_platform
+from load.platform import (
+    ACCOUNT_PASSWORD,
+    ACCOUNT_PREFIX,
+    Platform,
+    PlatformConfig,
+    running_platform,
+)
 from load.processes import Service
 from load.summary import RunFigures, build_summary, format_table, missed_targets
 
-PROBE_USERS = 64
+PROBE_USERS = 32
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -117,7 +128,7 @@ def run_once(args: argparse.Namespace, users: int) -> dict[str, Any]:
             PROBE_USERS,
             args.probe_duration,
             run_dir,
-            account_options(config.accounts),
+            (*account_options(config.accounts), "--tokens-file", str(probe_tokens(platform))),
         )
         enqueue_results = enqueue.wait(enqueue.service().start())
         drain(platform.engine, args.drain_timeout)
@@ -144,6 +155,18 @@ def run_once(args: argparse.Namespace, users: int) -> dict[str, Any]:
     (run_dir / "audit.json").write_text(json.dumps(job_audit.__dict__, indent=2))
     print(format_table(summary), flush=True)
     return summary
+
+
+def probe_tokens(platform: Platform) -> Path:
+    """Access tokens of the first seeded accounts, signed like the API signs them: the enqueue
+    probe measures sending messages, not logging in."""
+    with Session(platform.engine) as session:
+        ids = session.execute(select(User.id).order_by(User.id).limit(PROBE_USERS)).scalars()
+        secret = platform.env["AIRA_JWT_SECRET"]
+        tokens = [create_access_token(user_id, secret, 3600) for user_id in ids]
+    path = platform.config.run_dir / "probe-tokens.json"
+    path.write_text(json.dumps(tokens))
+    return path
 
 
 def account_options(accounts: int) -> tuple[str, ...]:
