@@ -53,7 +53,46 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
             nat=settings.nat,
         ),
     )
-    edge = HttpsLoadBalancer(
+    edge = _edge(settings, network)
+    shared = Shared(
+        settings=settings,
+        network=network,
+        cluster=aws.ecs.Cluster(
+            "aira", settings=[{"name": "containerInsights", "value": "enabled"}]
+        ),
+        queue=JobQueue(
+            "aira-jobs",
+            JobQueueArgs(
+                max_receives=settings.max_receives,
+                visibility_timeout_seconds=settings.job_lease_seconds,
+            ),
+        ),
+        database=_database(settings, network),
+        jwt_secret=_jwt_secret(settings),
+    )
+    api = _api_service(shared, edge)
+    worker = _worker_service(shared, _openai_key(settings))
+    shared.database.allow_from("api", api.security_group.id)
+    shared.database.allow_from("worker", worker.security_group.id)
+    alerts = _alerts(shared, edge)
+    return {
+        "url": edge.url,
+        "queueUrl": shared.queue.queue.url,
+        "dlqUrl": shared.queue.dlq.url,
+        "clusterName": shared.cluster.name,
+        "apiServiceName": api.service_name,
+        "workerServiceName": worker.service_name,
+        "databaseEndpoint": shared.database.address,
+        "apiImageUri": api.image_uri,
+        "workerImageUri": worker.image_uri,
+        "alertTopicArn": alerts.topic.arn,
+        "apiLogGroup": api.log_group.name,
+        "workerLogGroup": worker.log_group.name,
+    }
+
+
+def _edge(settings: StackSettings, network: Network) -> HttpsLoadBalancer:
+    return HttpsLoadBalancer(
         "aira",
         HttpsLoadBalancerArgs(
             domain_name=settings.domain_name,
@@ -66,14 +105,10 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
             deletion_protection=settings.deletion_protection,
         ),
     )
-    queue = JobQueue(
-        "aira-jobs",
-        JobQueueArgs(
-            max_receives=settings.max_receives,
-            visibility_timeout_seconds=settings.job_lease_seconds,
-        ),
-    )
-    database = MySqlDatabase(
+
+
+def _database(settings: StackSettings, network: Network) -> MySqlDatabase:
+    return MySqlDatabase(
         "aira",
         MySqlDatabaseArgs(
             vpc_id=network.vpc_id,
@@ -86,17 +121,24 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
             backup_retention_days=settings.database.backup_retention_days,
         ),
     )
-    shared = Shared(
-        settings=settings,
-        network=network,
-        cluster=aws.ecs.Cluster(
-            "aira", settings=[{"name": "containerInsights", "value": "enabled"}]
+
+
+def _alerts(shared: Shared, edge: HttpsLoadBalancer) -> Alerts:
+    return Alerts(
+        "aira",
+        AlertsArgs(
+            load_balancer_arn_suffix=edge.load_balancer.arn_suffix,
+            target_group_arn_suffix=edge.target_group.arn_suffix,
+            queue_name=shared.queue.queue.name,
+            dlq_name=shared.queue.dlq.name,
+            db_instance_id=shared.database.identifier,
+            emails=shared.settings.alert_emails,
         ),
-        queue=queue,
-        database=database,
-        jwt_secret=_jwt_secret(settings),
     )
-    openai_key = AppSecret(
+
+
+def _openai_key(settings: StackSettings) -> AppSecret:
+    return AppSecret(
         "aira-openai-api-key",
         AppSecretArgs(
             value=settings.openai_api_key,
@@ -104,35 +146,6 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
             recovery_window_days=_recovery_window(settings),
         ),
     )
-    api = _api_service(shared, edge)
-    worker = _worker_service(shared, openai_key)
-    database.allow_from("api", api.security_group.id)
-    database.allow_from("worker", worker.security_group.id)
-    alerts = Alerts(
-        "aira",
-        AlertsArgs(
-            load_balancer_arn_suffix=edge.load_balancer.arn_suffix,
-            target_group_arn_suffix=edge.target_group.arn_suffix,
-            queue_name=queue.queue.name,
-            dlq_name=queue.dlq.name,
-            db_instance_id=database.identifier,
-            emails=settings.alert_emails,
-        ),
-    )
-    return {
-        "url": edge.url,
-        "queueUrl": queue.queue.url,
-        "dlqUrl": queue.dlq.url,
-        "clusterName": shared.cluster.name,
-        "apiServiceName": api.service_name,
-        "workerServiceName": worker.service_name,
-        "databaseEndpoint": database.address,
-        "apiImageUri": api.image_uri,
-        "workerImageUri": worker.image_uri,
-        "alertTopicArn": alerts.topic.arn,
-        "apiLogGroup": api.log_group.name,
-        "workerLogGroup": worker.log_group.name,
-    }
 
 
 def _recovery_window(settings: StackSettings) -> int:
