@@ -62,7 +62,10 @@ class LocustRun:
     def wait(self, service: Service) -> dict[str, Any]:
         """Wait for Locust to end on its own and return its statistics."""
         assert service.process is not None
-        service.process.wait(timeout=self.duration_s + 180)
+        try:
+            service.process.wait(timeout=self.duration_s + 180)
+        finally:
+            service.stop()  # only does something when the wait was interrupted
         return self.results()
 
     def results(self) -> dict[str, Any]:

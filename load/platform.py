@@ -124,39 +124,47 @@ def platform_env(config: PlatformConfig, database: RunDatabase) -> dict[str, str
 
 def _start(config: PlatformConfig, database: RunDatabase, engine: Engine) -> Platform:
     env = platform_env(config, database)
+    started: list[Service] = []
+    try:
+        for service in _services(config, env):
+            started.append(service.start())
+    except BaseException:
+        for service in reversed(started):
+            service.stop()
+        raise
+    llm, api, *workers = started
+    return Platform(config, database, engine, llm, api, workers, env)
+
+
+def _services(config: PlatformConfig, env: dict[str, str]) -> list[Service]:
+    """LLM stand-in, API, then the workers, in the order they must start."""
     logs = config.run_dir
+    llm_port, api_port = env["AIRA_LLM_PORT"], env["AIRA_PORT"]
+    llm_command = [sys.executable, "-m", "tests.support.openai_server", "--port", llm_port]
     llm = Service(
         "llm",
-        [
-            sys.executable,
-            "-m",
-            "tests.support.openai_server",
-            "--port",
-            env["AIRA_LLM_PORT"],
-            "--latency",
-            str(config.llm_latency),
-        ],
+        [*llm_command, "--latency", str(config.llm_latency)],
         env,
         logs,
-        ready=lambda s: wait_http(f"http://127.0.0.1:{env['AIRA_LLM_PORT']}/_control", 30, s.alive),
-    ).start()
+        ready=lambda s: wait_http(f"http://127.0.0.1:{llm_port}/_control", 30, s.alive),
+    )
     api = Service(
         "api",
         [_console_script("aira-api")],
         env,
         logs,
-        ready=lambda s: wait_http(f"http://127.0.0.1:{env['AIRA_PORT']}/readyz", 120, s.alive),
-    ).start()
+        ready=lambda s: wait_http(f"http://127.0.0.1:{api_port}/readyz", 120, s.alive),
+    )
     workers = [
         Service(
             f"worker-{number}",
             [_console_script("aira-worker")],
             env | {"AIRA_WORKER_METRICS_PORT": str(free_port())},
             logs,
-        ).start()
+        )
         for number in range(config.worker_processes)
     ]
-    return Platform(config, database, engine, llm, api, workers, env)
+    return [llm, api, *workers]
 
 
 def _console_script(name: str) -> str:
