@@ -30,10 +30,29 @@ def llm() -> Iterator[RunningServer]:
         yield server
 
 
-@pytest.fixture(params=["local", "sqs"])
-def queue_env(request: pytest.FixtureRequest) -> dict[str, str]:
-    """Runs the test with the local queue and with SQS (moto's server over HTTP)."""
-    if request.param == "local":
+# Database and queue a test runs on. By default each database and each queue once; tests whose
+# behaviour differs most between them take every pair (`@all_stacks`).
+DIAGONAL = ["sqlite-local", "mariadb-sqs"]
+EVERY_PAIR = ["sqlite-local", "sqlite-sqs", "mariadb-local", "mariadb-sqs"]
+all_stacks = pytest.mark.parametrize("stack", EVERY_PAIR, indirect=True)
+
+
+@pytest.fixture(params=DIAGONAL)
+def stack(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(stack: str, request: pytest.FixtureRequest) -> str:
+    """SQLite or a fresh MariaDB database, as `stack` says."""
+    database = stack.split("-")[0]
+    return str(request.getfixturevalue(f"{database}_url"))
+
+
+@pytest.fixture
+def queue_env(stack: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The local queue, or SQS FIFO queues on moto's server (over HTTP), as `stack` says."""
+    if stack.endswith("-local"):
         return {"AIRA_QUEUE_URL": "local"}
     make_sqs_queues = request.getfixturevalue("make_sqs_queues")
     queues = make_sqs_queues(max_receives=MAX_RECEIVES, visibility_timeout=LEASE_SECONDS)
@@ -105,7 +124,8 @@ def _running(engine: Engine) -> Iterator[Worker]:
         yield worker
     finally:
         worker.started.wait(timeout=10)
-        worker.stop_threadsafe()
+        if not worker.stopping:
+            worker.stop_threadsafe()
         thread.join(timeout=30)
     assert not thread.is_alive(), "the worker did not stop"
     assert not failures, failures

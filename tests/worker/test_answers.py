@@ -16,9 +16,10 @@ from tests.support.jobs import (
     wait_until,
 )
 from tests.support.openai_server import RunningServer
-from tests.worker.conftest import RunWorker
+from tests.worker.conftest import RunWorker, all_stacks
 
 
+@all_stacks
 def test_streams_the_answer_into_the_row_then_finishes(
     db_engine: Engine, queue: JobQueue, use_llm: RunningServer, run_worker: RunWorker
 ) -> None:
@@ -46,6 +47,7 @@ def test_streams_the_answer_into_the_row_then_finishes(
     assert (stats.visible, stats.in_flight, stats.dead_letters) == (0, 0, 0)
 
 
+@all_stacks
 def test_the_answer_uses_the_conversation_history_in_the_users_language(
     db_engine: Engine, queue: JobQueue, use_llm: RunningServer, run_worker: RunWorker
 ) -> None:

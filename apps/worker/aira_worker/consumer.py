@@ -44,6 +44,7 @@ class Consumer:
         self.lease_seconds = lease_seconds
         self.stopping = asyncio.Event()  # no new receives
         self.abandon = asyncio.Event()  # in-flight jobs give their work back now
+        self.receiving_stopped = asyncio.Event()
         self._chains: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
 
@@ -80,6 +81,7 @@ class Consumer:
                 break
             for messages in _by_group(batch):
                 self._start_chain(messages)
+        self.receiving_stopped.set()
         await self._drain()
 
     async def _wait_for_slot(self) -> None:

@@ -49,6 +49,8 @@ class Worker:
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self.started = threading.Event()  # for embedders that run the worker in a thread
+        self._stop_requested = False
+        self._abandon_task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -75,6 +77,8 @@ class Worker:
         log.info("worker started (concurrency %d)", self.settings.worker_concurrency)
         await self.consumer.run()
         await asyncio.gather(*background)
+        if self._abandon_task is not None:
+            self._abandon_task.cancel()
         log.info("worker stopped")
 
     def stop(self) -> None:
@@ -87,9 +91,20 @@ class Worker:
         grace = self.worker.shutdown_grace_seconds
         log.info("stopping: no new jobs; %g s for the jobs in flight", grace)
         self.consumer.stop()
-        asyncio.get_running_loop().call_later(grace, self.consumer.abandon.set)
+        self._abandon_task = asyncio.create_task(self._abandon_after(grace))
+
+    async def _abandon_after(self, grace: float) -> None:
+        await asyncio.sleep(grace)
+        # Work given back while a receive is still polling would come straight back to us.
+        await self.consumer.receiving_stopped.wait()
+        self.consumer.abandon.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop_requested or self.consumer.stopping.is_set()
 
     def stop_threadsafe(self) -> None:
         """`stop` from another thread (tests run the worker in a thread)."""
         if self._loop is not None:
+            self._stop_requested = True
             self._loop.call_soon_threadsafe(self.stop)
