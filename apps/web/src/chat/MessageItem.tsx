@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import type { Message } from "../api/types";
 import { type FinalStatus } from "../stream/streamJob";
-import { streamPath, useJobStream } from "../stream/useJobStream";
+import { liveStatus, streamPath, useJobStream } from "../stream/useJobStream";
 import { RefreshIcon } from "../ui/icons";
 import { CopyButton } from "./CopyButton";
 import { ErrorNotice } from "./ErrorNotice";
@@ -36,7 +36,7 @@ function AssistantMessage({ message, isLatestAnswer, onRetry, onRegenerate, onSe
   const { t } = useTranslation();
   const path = streamPath("messages", message.id, message.status);
   const stream = useJobStream(path, String(message.attempt), (status) => onSettled(message.id, status));
-  const status = stream.final ?? message.status;
+  const status = liveStatus(message.status, stream);
   const text = stream.started ? stream.text : message.content;
   const writing = status === "queued" || status === "running";
 

@@ -7,7 +7,7 @@ import { isApiError, unwrap } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import type { Story } from "../api/types";
 import { ErrorNotice } from "../chat/ErrorNotice";
-import { streamPath, useJobStream } from "../stream/useJobStream";
+import { liveStatus, streamPath, useJobStream } from "../stream/useJobStream";
 import { ChevronLeftIcon, RefreshIcon } from "../ui/icons";
 import { useErrorMessage } from "../ui/useErrorMessage";
 import { StoryBook } from "./StoryBook";
@@ -44,7 +44,7 @@ function StoryContent({ story }: { story: Story }) {
     void queryClient.invalidateQueries({ queryKey: key });
     void queryClient.invalidateQueries({ queryKey: queryKeys.stories, exact: true });
   });
-  const status = stream.final ?? story.status;
+  const status = liveStatus(story.status, stream);
 
   async function retry() {
     const updated = await unwrap(api.POST("/api/stories/{story_id}/retry", { params: { path: { story_id: story.id } } }));

@@ -60,6 +60,12 @@ export function useJobStream(
   return state;
 }
 
+/** The status to show: the stream's news is fresher than the row fetched before it. */
+export function liveStatus(stored: JobStatus, stream: JobStreamState): JobStatus {
+  if (stream.final) return stream.final;
+  return stream.started && stored === "queued" ? "running" : stored;
+}
+
 /** The events URL of a job while it is queued or running; null once it is final. */
 export function streamPath(kind: "messages" | "stories", id: number, status: JobStatus): string | null {
   return isActive(status) ? `/api/${kind}/${id}/events` : null;
