@@ -1,7 +1,7 @@
 """Network rules: HTTPS only at the load balancer, nothing else open to the world, the database
 reachable only from the services, tasks without public addresses."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,18 +125,10 @@ def ingress_rules(stack: Stack) -> Iterator[Ingress]:
         )
 
 
-def _groups_of(stack: Stack, resources: Iterator[Resource], key: str) -> set[str]:
-    """URNs of the security groups the given resources name under `key`."""
-    found = set()
-    for resource in resources:
-        value = resource.props.get(key)
-        if key == "networkConfiguration":
-            value = (value or {}).get("securityGroups")
-        for reference in as_list(value):
-            group = stack.resolve(reference, SECURITY_GROUP)
-            if group is not None:
-                found.add(group.urn)
-    return found
+def _groups_of(stack: Stack, references: Iterable[Any]) -> set[str]:
+    """URNs of the stack's security groups among `references`."""
+    groups = (stack.resolve(reference, SECURITY_GROUP) for reference in references)
+    return {group.urn for group in groups if group is not None}
 
 
 def _group_urn(stack: Stack, reference: Any) -> str | None:
@@ -147,7 +139,14 @@ def _group_urn(stack: Stack, reference: Any) -> str | None:
 def world_open_only_to_load_balancer_https(
     stack: Stack, config: Mapping[str, Any]
 ) -> Iterator[Finding]:
-    balancer_groups = _groups_of(stack, stack.of_type(*LOAD_BALANCERS), "securityGroups")
+    balancer_groups = _groups_of(
+        stack,
+        (
+            reference
+            for balancer in stack.of_type(*LOAD_BALANCERS)
+            for reference in as_list(balancer.props.get("securityGroups"))
+        ),
+    )
     for ingress in ingress_rules(stack):
         if not ingress.world_open:
             continue
@@ -167,10 +166,19 @@ def world_open_only_to_load_balancer_https(
 def database_reachable_only_from_services(
     stack: Stack, config: Mapping[str, Any]
 ) -> Iterator[Finding]:
-    service_groups = _groups_of(stack, stack.of_type(SERVICE), "networkConfiguration")
+    service_groups = _groups_of(
+        stack,
+        (
+            reference
+            for service in stack.of_type(SERVICE)
+            for reference in as_list(
+                (service.props.get("networkConfiguration") or {}).get("securityGroups")
+            )
+        ),
+    )
     for database in stack.of_type(DB_INSTANCE):
         port = int(number(database.props.get("port"), "port") or MYSQL_PORT)
-        database_groups = _groups_of(stack, iter([database]), "vpcSecurityGroupIds")
+        database_groups = _groups_of(stack, as_list(database.props.get("vpcSecurityGroupIds")))
         if not database_groups:
             yield Finding("database names no security group of this stack", database.urn)
         for ingress in ingress_rules(stack):
