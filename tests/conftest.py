@@ -3,6 +3,8 @@
 - `sqlite_url`, `mariadb_url`: a SQLAlchemy URL of an empty database, removed after the test.
 - `database_url`: parametrised over both, so a test using it runs on SQLite and on MariaDB.
 - `db_engine`: an engine on `database_url` with the schema in place.
+- `clean_mariadb_engine`: faster than a fresh database: one migrated MariaDB database shared by
+  the session, its tables emptied before each test.
 - `moto_server`: endpoint URL of moto's server (real HTTP), one per test session; fake AWS
   credentials are set while it runs.
 - `make_sqs_queues` / `sqs_queues`: a fresh SQS FIFO job queue with its FIFO dead-letter queue.
@@ -14,9 +16,11 @@ MariaDB is expected at 127.0.0.1:3306 as root without password; `AIRA_TEST_MARIA
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aira_core.models  # noqa: F401  (puts every table on SQLModel.metadata)
 import boto3
 import pymysql
 import pytest
@@ -25,6 +29,7 @@ from aira_core.migrate import migrate
 from moto.server import ThreadedMotoServer
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 MARIADB_SERVER_URL = os.environ.get("AIRA_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 AWS_TEST_REGION = "us-east-1"
@@ -42,10 +47,11 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'aira.db'}"
 
 
-@pytest.fixture
-def mariadb_url() -> Iterator[str]:
-    """A fresh utf8mb4 database, dropped after the test. The charset is set explicitly on the
-    database and the connection: a server started with --no-defaults would otherwise use latin1."""
+@contextmanager
+def fresh_mariadb_database() -> Iterator[str]:
+    """Create a uniquely named utf8mb4 database, yield its URL, drop it. The charset is set
+    explicitly on the database and the connection: a server started with --no-defaults would
+    otherwise use latin1."""
     server = make_url(MARIADB_SERVER_URL)
     name = f"aira_t_{uuid.uuid4().hex[:12]}"
     admin = pymysql.connect(
@@ -67,6 +73,36 @@ def mariadb_url() -> Iterator[str]:
         with admin.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
         admin.close()
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """A fresh, empty utf8mb4 database, dropped after the test."""
+    with fresh_mariadb_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def shared_mariadb_url() -> Iterator[str]:
+    """One migrated MariaDB database for the whole session (schema DDL costs about a second per
+    database); use it through `clean_mariadb_engine`."""
+    with fresh_mariadb_database() as url:
+        engine = create_db_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def clean_mariadb_engine(shared_mariadb_url: str) -> Iterator[Engine]:
+    """An engine on the shared migrated MariaDB database with every table emptied. For tests
+    that need the schema but not a database of their own."""
+    engine = create_db_engine(shared_mariadb_url)
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "mariadb"])

@@ -62,27 +62,36 @@ def sqs_backend(make_sqs_queues: Callable[..., Any]) -> QueueBackend:
     return QueueBackend("sqs", make, unreachable)
 
 
+@pytest.fixture(params=["sqlite", "mariadb"])
+def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    """A migrated, empty database on SQLite (fresh file) or MariaDB (the session's shared
+    database, emptied)."""
+    if request.param == "mariadb":
+        yield request.getfixturevalue("clean_mariadb_engine")
+        return
+    sqlite_engine = create_db_engine(sqlite_url)
+    migrate(sqlite_engine)
+    yield sqlite_engine
+    sqlite_engine.dispose()
+
+
 @pytest.fixture(params=QUEUE_BACKENDS)
 def queue_backend(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[QueueBackend]:
+) -> QueueBackend:
     if request.param == "sqs":
-        endpoint = request.getfixturevalue("moto_server")
-        monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", endpoint)
-        yield sqs_backend(request.getfixturevalue("make_sqs_queues"))
-        return
-    database = request.param.removeprefix("local-")
-    engine = create_db_engine(request.getfixturevalue(f"{database}_url"))
-    migrate(engine)
-    missing_dir = tmp_path_factory.mktemp("gone") / "missing" / "aira.db"
-    unreachable_url = {
-        "sqlite": f"sqlite:///{missing_dir}",
-        "mariadb": "mysql+pymysql://root@127.0.0.1:9/aira",
-    }[database]
-    yield local_backend(request.param, engine, unreachable_url)
-    engine.dispose()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", request.getfixturevalue("moto_server"))
+        return sqs_backend(request.getfixturevalue("make_sqs_queues"))
+    missing_file = tmp_path_factory.mktemp("gone") / "missing" / "aira.db"
+    if request.param == "local-sqlite":
+        engine = create_db_engine(request.getfixturevalue("sqlite_url"))
+        request.addfinalizer(engine.dispose)
+        migrate(engine)
+        return local_backend(request.param, engine, f"sqlite:///{missing_file}")
+    engine = request.getfixturevalue("clean_mariadb_engine")
+    return local_backend(request.param, engine, "mysql+pymysql://root@127.0.0.1:9/aira")
 
 
 @pytest.fixture
