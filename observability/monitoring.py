@@ -121,6 +121,16 @@ def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} not ready after {READY_TIMEOUT_SECONDS:.0f}s")
 
 
+def alerts_page(prometheus_url: str) -> str:
+    """Debian's build serves the classic web UI under /classic; upstream builds at the root."""
+    classic = f"{prometheus_url}/classic/alerts"
+    try:
+        with urllib.request.urlopen(classic, timeout=2) as response:
+            return classic if response.status == 200 else f"{prometheus_url}/alerts"
+    except urllib.error.URLError:
+        return f"{prometheus_url}/alerts"
+
+
 def _start(stack: ExitStack, command: list[str], log: Path) -> subprocess.Popen[bytes]:
     output = stack.enter_context(log.open("ab"))
     process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -148,7 +158,9 @@ def run(options: Options) -> None:
         alertmanager_url = f"http://{HOST}:{options.alertmanager_port}"
         wait_ready(f"{alertmanager_url}/-/ready", alertmanager)
         wait_ready(f"{prometheus_url}/-/ready", prometheus)
-        print(f"Prometheus:   {prometheus_url}  (alerts: {prometheus_url}/alerts)", flush=True)
+        print(
+            f"Prometheus:   {prometheus_url}  (alerts: {alerts_page(prometheus_url)})", flush=True
+        )
         print(f"AlertManager: {alertmanager_url}", flush=True)
         print(
             f"Scraping API {options.api_target} and worker {options.worker_target}; "

@@ -74,6 +74,9 @@ def launcher(tmp_path: Path, api_target: tuple[str, Counter]) -> Iterator[dict[s
     )
     banner = [process.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
     assert banner[0].startswith("Prometheus:"), "".join(banner) + process.stdout.read()  # type: ignore[union-attr]
+    alerts_url = banner[0].split("alerts: ")[1].rstrip(")\n")
+    with urllib.request.urlopen(alerts_url, timeout=5) as page:
+        assert b"AiraWorkerHeartbeatMissing" in page.read()
     yield ports
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
