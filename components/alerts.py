@@ -46,7 +46,9 @@ class Alerts(pulumi.ComponentResource):
     ) -> None:
         super().__init__("aira:alerts:Alerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.topic = aws.sns.Topic(name, kms_master_key_id="alias/aws/sns", opts=child)
+        # No SSE with the AWS-managed key: its key policy does not let CloudWatch publish, so
+        # alarms would fail silently. Alarm notifications carry no user data.
+        self.topic = aws.sns.Topic(name, opts=child)
         self.subscriptions = [
             aws.sns.TopicSubscription(
                 f"{name}-email-{index}",
