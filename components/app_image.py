@@ -1,6 +1,7 @@
 """An ECR repository and the image built into it from one target of the repository's Dockerfile."""
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pulumi_awsx as awsx
 from components.grant import Grant
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Relative to where Pulumi runs, so the inputs (and the state) do not change from one checkout
+# directory to another: an absolute path would show as a change on every other machine.
+BUILD_CONTEXT = os.path.relpath(REPO_ROOT)
 
 ECR_PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
@@ -23,8 +27,8 @@ ECR_PULL_ACTIONS = (
 class AppImageArgs:
     target: str
     """Dockerfile target to build (`api` or `worker`)."""
-    context: str = str(REPO_ROOT)
-    dockerfile: str = str(REPO_ROOT / "Dockerfile")
+    context: str = BUILD_CONTEXT
+    dockerfile: str = os.path.join(BUILD_CONTEXT, "Dockerfile")
     platform: str = "linux/amd64"
     """Must match the task definition's CPU architecture."""
     keep_images: int = 20
