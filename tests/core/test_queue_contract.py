@@ -152,10 +152,15 @@ def test_a_waiting_receive_returns_when_a_message_arrives(queue: JobQueue) -> No
     assert time.monotonic() - started < 5
 
 
-def test_a_receive_asks_for_one_to_ten_messages(queue: JobQueue) -> None:
+def test_out_of_range_arguments_are_refused(queue: JobQueue) -> None:
     for wrong in (0, 11):
         with pytest.raises(ValueError):
             queue.receive(max_messages=wrong, wait_seconds=0)
+    queue.send("job", group_id="g", dedup_id="d")
+    held = receive_one(queue)
+    for seconds in (-1, 12 * 3600 + 1):
+        with pytest.raises(ValueError):
+            queue.change_visibility(held.receipt, seconds)
 
 
 def test_ping_succeeds_on_a_reachable_queue(queue: JobQueue) -> None:

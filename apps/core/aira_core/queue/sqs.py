@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 10  # SQS's limit for receive and batch calls
 MAX_WAIT_SECONDS = 20  # SQS's limit for long polling
+MAX_VISIBILITY_SECONDS = 12 * 3600
 # A stale receipt (the message was received again or deleted) is not a queue failure.
 STALE_RECEIPT_CODES = frozenset(
     {"ReceiptHandleIsInvalid", "InvalidParameterValue", "MessageNotInflight"}
@@ -92,10 +93,14 @@ class SqsQueue:
         self._delete_from(self.queue_url, receipts)
 
     def change_visibility(self, receipt: str, seconds: int) -> None:
+        if not 0 <= seconds <= MAX_VISIBILITY_SECONDS:
+            raise ValueError(f"visibility must be between 0 and {MAX_VISIBILITY_SECONDS} s")
         with _reachable():
             try:
                 self._sqs.change_message_visibility(
-                    QueueUrl=self.queue_url, ReceiptHandle=receipt, VisibilityTimeout=seconds
+                    QueueUrl=self.queue_url,
+                    ReceiptHandle=receipt,
+                    VisibilityTimeout=math.ceil(seconds),  # SQS takes whole seconds
                 )
             except ClientError as exc:
                 if _error_code(exc) not in STALE_RECEIPT_CODES:
