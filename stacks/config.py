@@ -125,7 +125,9 @@ class _Reader:
     def integer(self, key: str, low: int, high: int) -> int:
         value = self.any_integer(key)
         if not low <= value <= high:
-            raise InvalidConfigError(key, f"must be between {low} and {high}, got {value}")
+            raise InvalidConfigError(
+                key, f"must be between {low} and {high}, got {value}", self._namespace
+            )
         return value
 
     def boolean(self, key: str) -> bool:

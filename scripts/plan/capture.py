@@ -99,4 +99,6 @@ def capture_plan(
         run_program()
     except pulumi.RunError as error:
         raise PlanError(str(error)) from None
-    return {"stack": stack, "resources": monitor.captured, "exports": exports}
+    # Registration order depends on thread scheduling; URN order makes plans comparable.
+    resources = sorted(monitor.captured, key=lambda resource: resource["urn"])
+    return {"stack": stack, "resources": resources, "exports": exports}

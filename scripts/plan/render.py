@@ -87,7 +87,7 @@ def _describe(resource: dict[str, Any]) -> str:
 def resource_tree(plan: dict[str, Any]) -> list[str]:
     """Every resource under its parent, with the inputs that matter."""
     children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-    for resource in plan["resources"]:
+    for resource in sorted(plan["resources"], key=lambda r: (r["type"], r["name"])):
         children[resource["parent"]].append(resource)
     lines: list[str] = []
 
