@@ -24,6 +24,8 @@ class Metric:
     type: MetricType
     labels: tuple[str, ...]
     source: Literal["api", "worker"]
+    contract: bool = True
+    """Named in the cross-team contract (always exported); else an extra the code exports."""
 
     @property
     def series_names(self) -> tuple[str, ...]:
@@ -44,6 +46,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("aira_queue_lag_seconds", "histogram", ("kind",), "worker"),
     Metric("aira_queue_messages", "gauge", ("state",), "worker"),
     Metric("aira_queue_oldest_message_age_seconds", "gauge", (), "worker"),
+    # Beyond the contract: exported by the worker for the LLM and queue dashboards.
+    Metric("aira_llm_duration_seconds", "histogram", ("kind",), "worker", contract=False),
+    Metric("aira_llm_tokens_total", "counter", ("kind", "direction"), "worker", contract=False),
+    Metric("aira_sweeper_resent_total", "counter", ("kind",), "worker", contract=False),
 )
 
 JOB_OUTCOMES = ("done", "failed", "cancelled", "released")

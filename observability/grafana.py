@@ -179,6 +179,11 @@ JOBS_AND_QUEUE = (
         (Query(_p95("aira_job_duration_seconds", "kind"), "{{kind}}"),),
         unit="s",
     ),
+    Panel(
+        "Lost jobs sent again by the sweeper",
+        (Query("sum by (kind) (increase(aira_sweeper_resent_total[15m]))", "{{kind}}"),),
+        description="Jobs left queued after a failed send or a worker crash; rare when healthy.",
+    ),
 )
 
 LLM = (
@@ -220,9 +225,19 @@ LLM = (
         unit="ops",
     ),
     Panel(
-        "p95 total generation time",
-        (Query(_p95("aira_job_duration_seconds", "kind"), "{{kind}}"),),
+        "p95 total generation time (request to last token)",
+        (Query(_p95("aira_llm_duration_seconds", "kind"), "{{kind}}"),),
         unit="s",
+    ),
+    Panel(
+        "Tokens per second",
+        (
+            Query(
+                "sum by (kind, direction) (rate(aira_llm_tokens_total[5m]))",
+                "{{kind}} {{direction}}",
+            ),
+        ),
+        unit="short",
     ),
 )
 
