@@ -41,7 +41,7 @@ class ObservabilityArgs:
     grafana: bool = False
     """An Amazon Managed Grafana workspace with the dashboards. Off by default: it costs
     ~9 USD per active editor a month and needs IAM Identity Center for sign-in."""
-    collector_image: str = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3"
+    collector_image: str = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"
     """Pinned: a collector upgrade changes what reaches the workspace, so it is a reviewed change.
     Pulled from public ECR, so the private subnets need NAT."""
     trace_sample_ratio: float = 0.1
