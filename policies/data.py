@@ -28,7 +28,7 @@ def _dead_letter_target(stack: Stack, queue: Resource) -> str | None:
     policies = [queue.props.get("redrivePolicy")] + [
         policy.props.get("redrivePolicy")
         for policy in stack.of_type(REDRIVE_POLICY)
-        if stack.resolve(policy.props.get("queueUrl"), QUEUE) == queue
+        if stack.resolve(policy.props.get("queueUrl"), QUEUE) is queue
     ]
     for value in policies:
         if value:

@@ -50,7 +50,7 @@ class RolePermissions:
 def role_permissions(stack: Stack, role: Resource) -> RolePermissions:
     documents = list(permission_documents(role))
     for policy in stack.of_type(ROLE_POLICY):
-        if stack.resolve(policy.props.get("role"), ROLE) == role:
+        if stack.resolve(policy.props.get("role"), ROLE) is role:
             documents.extend(permission_documents(policy))
     opaque = []
     for attachment in (role, *_attachments_of(stack, role)):
@@ -66,11 +66,11 @@ def role_permissions(stack: Stack, role: Resource) -> RolePermissions:
 def _attachments_of(stack: Stack, role: Resource) -> Iterator[Resource]:
     for attachment in stack.of_type(ROLE_POLICY_ATTACHMENT, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE):
         reference = attachment.props.get("role") or attachment.props.get("roleName")
-        if stack.resolve(reference, ROLE) == role:
+        if stack.resolve(reference, ROLE) is role:
             yield attachment
     for attachment in stack.of_type(POLICY_ATTACHMENT):
         if any(
-            stack.resolve(name, ROLE) == role for name in as_list(attachment.props.get("roles"))
+            stack.resolve(name, ROLE) is role for name in as_list(attachment.props.get("roles"))
         ):
             yield attachment
 

@@ -8,9 +8,11 @@ from typing import Any
 from policies.values import as_list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Resource:
-    """One resource as a policy sees it: its type token and its inputs (analyzer form)."""
+    """One resource as a policy sees it: its type token and its inputs (analyzer form).
+
+    Compared by identity: comparing properties would read values that may be unknown."""
 
     type: str
     props: Mapping[str, Any]
