@@ -108,10 +108,7 @@ def test_call_missing_from_the_manifest_fails_the_session(tmp_path, moto_endpoin
     status, out = run_pytest(demo_project(tmp_path, ["sqs:SendMessage"]), moto_endpoint, "tests")
     assert status == 1
     assert "IAM manifests vs the AWS calls the code made" in out
-    assert (
-        "demo: code calls ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], missing from"
-        in out
-    )
+    assert "demo: code calls ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], missing from" in out
     assert "2 passed" in out
 
 
