@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from policies.runner import PlanError, evaluate, main
+from policies.enforcement import POLICIES_DIR as POLICIES
+from policies.runner import PlanError, evaluate, main, policy_lines
 from tests.policies.analyzer import UNKNOWN
 
 QUEUE = "aws:sqs/queue:Queue"
@@ -133,3 +134,11 @@ def test_resource_of_unknown_shape_is_an_error_naming_policy_and_resource(tmp_pa
 def test_parse_rejects_a_plan_without_resources():
     with pytest.raises(PlanError):
         evaluate({"stack": "prod"})
+
+
+def test_plan_report_section_shows_results_or_why_they_could_not_run():
+    lines = policy_lines(plan(ENCRYPTED_DLQ))
+    assert "policies over 1 resources of stack 'prod': 0 mandatory" in lines[-1]
+    assert policy_lines(plan(stack="staging")) == [
+        f"policies could not run: no enforcement config at {POLICIES / 'config.staging.json'}"
+    ]
