@@ -54,6 +54,8 @@ def running_platform(data_dir: Path) -> Iterator[Platform]:
             "AIRA_WEB_DIST": str(WEB_DIR / "dist"),
             "OPENAI_BASE_URL": llm.base_url,
             "OPENAI_API_KEY": "test-key",
+            # No fixed metrics port: other platforms may run on this machine at the same time.
+            "AIRA_WORKER_METRICS_PORT": "0",
         }
         env.pop("AIRA_DATABASE_URL", None)
         base_url = f"http://127.0.0.1:{port}"

@@ -125,6 +125,7 @@ test("shows a failed answer's error, and Retry completes it", async ({ request }
   const answer = lastAnswer(page);
   await expect(answer).toHaveAttribute("data-status", "failed");
   await expect(answer.getByRole("alert")).toContainText(ko.chat.failedTitle);
+  await expect(answer.getByRole("alert")).toContainText(ko.errors.job.insufficient_quota);
   await screenshots(page, "06-chat-failed");
 
   await answer.getByRole("button", { name: ko.chat.retry }).click();
@@ -138,6 +139,7 @@ test("opens the conversation drawer on a phone", async () => {
   await page.getByRole("button", { name: ko.chat.openConversations }).click();
   const drawer = page.getByRole("dialog", { name: ko.chat.conversations });
   await expect(drawer).toBeVisible();
+  await expect(drawer.getByRole("link", { name: said[0] })).toBeInViewport({ ratio: 1 });
   await screenshot(page, "07-chat-drawer-phone");
   await drawer.getByRole("button", { name: ko.common.close }).click();
   await expect(drawer).toBeHidden();

@@ -1,14 +1,17 @@
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { lazy } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { LoginPage } from "./auth/LoginPage";
 import { RegisterPage } from "./auth/RegisterPage";
 import { RedirectIfLoggedIn, RequireAuth } from "./auth/RequireAuth";
-import { ChatPage } from "./chat/ChatPage";
-import { ProfilePage } from "./profile/ProfilePage";
 import { AppShell } from "./shell/AppShell";
-import { StoriesPage } from "./stories/StoriesPage";
-import { StoryPage } from "./stories/StoryPage";
+
+// Signed-in screens load on first use, so the login page comes up fast on a phone.
+const ChatPage = lazy(() => import("./chat/ChatPage").then((m) => ({ default: m.ChatPage })));
+const ProfilePage = lazy(() => import("./profile/ProfilePage").then((m) => ({ default: m.ProfilePage })));
+const StoriesPage = lazy(() => import("./stories/StoriesPage").then((m) => ({ default: m.StoriesPage })));
+const StoryPage = lazy(() => import("./stories/StoryPage").then((m) => ({ default: m.StoryPage })));
 
 export function AppRoutes() {
   return (

@@ -54,7 +54,7 @@ describe("MessageItem", () => {
   });
 
   it("shows a failed answer's error in the thread with Retry", async () => {
-    const { onRetry } = renderItem(answer({ status: "failed", error_code: "quota", error: "insufficient_quota" }));
+    const { onRetry } = renderItem(answer({ status: "failed", error_code: "insufficient_quota", error: "insufficient_quota" }));
     const alert = screen.getByRole("alert");
     expect(alert).toHaveTextContent("The answer could not be written.");
     expect(alert).toHaveTextContent("usage limit");

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 
@@ -38,7 +39,9 @@ export function AppShell() {
       </header>
       <OfflineBanner />
       <div id="main" className="shell__content" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<p className="page muted">{t("common.loading")}</p>}>
+          <Outlet />
+        </Suspense>
       </div>
     </div>
   );
