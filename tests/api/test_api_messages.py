@@ -62,12 +62,19 @@ def test_message_content_is_validated(api: Api, api_queue: JobQueue) -> None:
             content=json.dumps({"content": "x" * 300_000}),
             headers={"Content-Type": "application/json"},
         )
+        streamed = client.post(
+            path,
+            content=(b'{"content": "' if n == 0 else b"x" * 65536 for n in range(4)),
+            headers={"Content-Type": "application/json"},
+        )
     assert [r.status_code for r in (empty, blank, oversize, missing)] == [422] * 4
     assert "at most 8000 characters" in oversize.json()["detail"][0]["msg"]
     assert "must not be blank" in blank.json()["detail"][0]["msg"]
     assert largest.status_code == 202
     assert huge_body.status_code == 413
     assert "detail" in huge_body.json()
+    assert streamed.status_code == 413  # no Content-Length: counted as it arrives
+    assert streamed.json() == huge_body.json()
     assert len(_queued_refs(api_queue)) == 1
 
 

@@ -31,6 +31,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app. `engine` and `queue` default to the ones the settings describe; the
     process that runs the app owns them (the lifespan starts and stops the stream poller)."""
+    owns_engine = engine is None
     engine = engine or create_db_engine(settings.sqlalchemy_url)
     queue = queue or open_queue(settings, engine)
     state = AppState(
@@ -40,6 +41,7 @@ def create_app(
         queue=queue,
         poller=JobPoller(engine),
         login_limiter=LoginLimiter(),
+        owns_engine=owns_engine,
     )
     app = FastAPI(
         title="Aira API",
@@ -65,6 +67,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            expose_headers=["Retry-After", "Idempotent-Replayed"],
             max_age=600,
         )
     app.add_middleware(BodySizeLimitMiddleware)
@@ -82,3 +85,5 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
+        if state.owns_engine:
+            state.engine.dispose()

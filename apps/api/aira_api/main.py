@@ -45,6 +45,8 @@ def run() -> None:
         workers=settings.api_workers,
         proxy_headers=True,  # client addresses from the load balancer (FORWARDED_ALLOW_IPS)
         timeout_graceful_shutdown=10,
+        # A busy host can take longer than uvicorn's 5 s default to start a worker process.
+        timeout_worker_healthcheck=30,
         log_level="info",
     )
 

@@ -18,3 +18,4 @@ class AppState:
     queue: JobQueue
     poller: JobPoller
     login_limiter: LoginLimiter
+    owns_engine: bool  # created by the app factory, so closed with the app

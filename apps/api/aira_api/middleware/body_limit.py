@@ -2,14 +2,22 @@
 
 import json
 
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # A message of 8,000 characters is at most ~48 KB as escaped JSON; leave room for the envelope.
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised while the body streams in; FastAPI answers it like any HTTP error (JSON 413)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status_code=413, detail=_detail(max_bytes))
+
+
+def _detail(max_bytes: int) -> str:
+    return f"Request body larger than {max_bytes} bytes"
 
 
 class BodySizeLimitMiddleware:
@@ -34,7 +42,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -50,7 +58,7 @@ class BodySizeLimitMiddleware:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"Request body larger than {self.max_bytes} bytes"}).encode()
+        body = json.dumps({"detail": _detail(self.max_bytes)}).encode()
         await send(
             {
                 "type": "http.response.start",
