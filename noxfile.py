@@ -41,6 +41,12 @@ def redrive(session: nox.Session) -> None:
 
 
 @nox.session
+def web(session: nox.Session) -> None:
+    """The web app's checks: eslint, tsc, Vitest, schema and browser journey (tests/web)."""
+    session.run("pytest", "tests/web", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite against real parts (SQLite, MariaDB, moto server, OpenAI-speaking server)."""
     session.run("pytest", *session.posargs)

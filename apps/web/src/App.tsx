@@ -1,10 +1,11 @@
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy } from "react";
+import { lazy, useEffect } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { LoginPage } from "./auth/LoginPage";
 import { RegisterPage } from "./auth/RegisterPage";
 import { RedirectIfLoggedIn, RequireAuth } from "./auth/RequireAuth";
+import { tokenStore } from "./auth/tokenStore";
 import { AppShell } from "./shell/AppShell";
 
 // Signed-in screens load on first use, so the login page comes up fast on a phone.
@@ -34,7 +35,20 @@ export function AppRoutes() {
   );
 }
 
+/** Forgets every cached answer when a session ends (logout or expiry), so the next person to
+ * log in on this browser never sees the previous one's data. */
+function useForgetOnLogout(queryClient: QueryClient): void {
+  useEffect(
+    () =>
+      tokenStore.subscribe(() => {
+        if (tokenStore.getToken() === null) queryClient.clear();
+      }),
+    [queryClient],
+  );
+}
+
 export function App({ queryClient }: { queryClient: QueryClient }) {
+  useForgetOnLogout(queryClient);
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>

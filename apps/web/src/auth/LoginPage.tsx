@@ -1,4 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -6,10 +7,11 @@ import { Link, useLocation, useNavigate } from "react-router";
 import { z } from "zod";
 
 import { isApiError } from "../api/errors";
+import { queryKeys } from "../api/queryKeys";
 import { Field } from "../ui/Field";
 import { useErrorMessage } from "../ui/useErrorMessage";
 import { AuthLayout } from "./AuthLayout";
-import { logIn } from "./session";
+import { loadProfile, logIn } from "./session";
 import { tokenStore } from "./tokenStore";
 
 const loginSchema = z.object({
@@ -21,6 +23,7 @@ type LoginForm = z.infer<typeof loginSchema>;
 export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const location = useLocation();
   const errorMessage = useErrorMessage();
   const [failure, setFailure] = useState<string | null>(null);
@@ -32,6 +35,7 @@ export function LoginPage() {
     setFailure(null);
     try {
       await logIn(email, password);
+      queryClient.setQueryData(queryKeys.me, await loadProfile());
       void navigate(from, { replace: true });
     } catch (error) {
       setFailure(isApiError(error, 401) ? t("auth.wrongCredentials") : errorMessage(error));

@@ -1,10 +1,11 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 
 import { api } from "../api/client";
 import { unwrap } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import type { User } from "../api/types";
+import i18n, { isLanguage } from "../i18n";
 import { tokenStore } from "./tokenStore";
 
 /** True while a bearer token is held; re-renders on login, logout and expiry. */
@@ -23,6 +24,13 @@ export async function logIn(email: string, password: string): Promise<void> {
   tokenStore.set(token.access_token, token.expires_in);
 }
 
+/** The signed-in user's profile; its language becomes the app's, as on their other devices. */
+export async function loadProfile(): Promise<User> {
+  const user = await unwrap(api.GET("/api/users/me"));
+  if (isLanguage(user.locale)) await i18n.changeLanguage(user.locale);
+  return user;
+}
+
 export async function register(email: string, password: string, displayName: string): Promise<void> {
   await unwrap(
     api.POST("/api/auth/register", {
@@ -32,13 +40,8 @@ export async function register(email: string, password: string, displayName: str
   await logIn(email, password);
 }
 
-/** Logs out and forgets every cached answer of the previous user. */
 export function useLogOut(): () => void {
-  const queryClient = useQueryClient();
-  return useCallback(() => {
-    tokenStore.clear("user");
-    queryClient.clear();
-  }, [queryClient]);
+  return useCallback(() => tokenStore.clear("user"), []);
 }
 
 export function useMe() {

@@ -33,7 +33,7 @@ export function useCreateConversation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (title: string) => unwrap(api.POST("/api/conversations", { body: { title } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.conversations }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.conversations, exact: true }),
   });
 }
 

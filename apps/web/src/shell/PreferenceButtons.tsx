@@ -1,6 +1,8 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
 import { api } from "../api/client";
+import { queryKeys } from "../api/queryKeys";
 import { useIsLoggedIn } from "../auth/session";
 import i18n, { currentLanguage } from "../i18n";
 import { useTheme } from "../theme/theme";
@@ -11,11 +13,14 @@ export function PreferenceButtons() {
   const { t } = useTranslation();
   const { theme, toggle } = useTheme();
   const loggedIn = useIsLoggedIn();
+  const queryClient = useQueryClient();
   const other = currentLanguage() === "ko" ? "en" : "ko";
 
   async function switchLanguage() {
     await i18n.changeLanguage(other);
-    if (loggedIn) await api.PATCH("/api/users/me", { body: { locale: other } });
+    if (!loggedIn) return;
+    const { data } = await api.PATCH("/api/users/me", { body: { locale: other } });
+    if (data) queryClient.setQueryData(queryKeys.me, data);
   }
 
   return (
