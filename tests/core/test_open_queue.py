@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from aira_core.db import create_db_engine
 from aira_core.migrate import current_revision
 from aira_core.queue import LocalQueue, SqsQueue, open_queue
@@ -36,6 +37,17 @@ def test_an_sqs_url_selects_sqs_at_the_configured_endpoint(
     [message] = queue.receive(wait_seconds=1)
     assert (message.group_id, message.receive_count) == ("conversation-1", 1)
     assert queue.stats().in_flight == 1
+
+
+def test_the_generic_aws_endpoint_variable_is_honoured_too(
+    sqs_queues: "SqsQueues", monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SQS")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", sqs_queues.endpoint_url)
+    queue = SqsQueue(
+        sqs_queues.queue_url, dlq_url=None, region=sqs_queues.region, visibility_timeout=30
+    )
+    queue.ping()
 
 
 def test_aira_migrate_brings_the_configured_database_to_head(tmp_path: Path) -> None:
