@@ -4,7 +4,7 @@
 import re
 from dataclasses import dataclass
 
-_EVENT_ID = re.compile(r"^(\d{1,9}):([0-9a-f]{0,8}):(\d{1,12})$")
+_EVENT_ID = re.compile(r"(\d{1,9}):([0-9a-f]{0,8}):(\d{1,12})")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Cursor:
     @classmethod
     def parse(cls, event_id: str | None) -> "Cursor | None":
         """The cursor a client sent back; None for a missing or malformed id (start over)."""
-        match = _EVENT_ID.match(event_id or "")
+        match = _EVENT_ID.fullmatch(event_id or "")
         if match is None:
             return None
         attempt, run, offset = match.groups()
