@@ -5,8 +5,8 @@
 The platform runs as in production: API, worker, database, SQS (moto's server, reached through a
 TCP proxy that can cut it off) and the OpenAI-speaking server. While Locust keeps users chatting,
 a timeline of faults plays: the worker SIGKILLed several times, LLM 429 bursts with Retry-After,
-500s and stalled streams, the queue unreachable, the database restarted (MariaDB, only with
-`--restart-mariadb`: the server is shared) or stalled (SQLite). Afterwards:
+500s, stalled streams and an outage, the queue unreachable, the database restarted (MariaDB,
+only with `--restart-mariadb`: the server is shared) or stalled. Afterwards:
 
 1. drain: every job reaches a final state; audit: 0 lost, 0 duplicated, every failed job has an
    error code;
@@ -37,6 +37,7 @@ from sqlmodel import Session
 from load.faults import (
     KillWorker,
     LlmFault,
+    LlmOutage,
     MariadbTableLock,
     QueueOutage,
     RestartMariadb,
@@ -73,6 +74,7 @@ class ChaosProfile:
     worker_down_s: float
     outage_s: float
     db_stall_s: float
+    llm_outage_s: float
     # Worker timings scaled to the run: how soon a stalled stream, an unsent job and a retry
     # come round again (production keeps its slower defaults).
     worker_env: dict[str, str]
@@ -86,6 +88,7 @@ FULL = ChaosProfile(
     worker_down_s=3,
     outage_s=30,
     db_stall_s=5,
+    llm_outage_s=45,
     worker_env={
         "AIRA_WORKER_LLM_READ_TIMEOUT_SECONDS": "10",
         "AIRA_WORKER_SWEEP_INTERVAL_SECONDS": "5",
@@ -101,6 +104,7 @@ SHORT = ChaosProfile(
     worker_down_s=1,
     outage_s=5,
     db_stall_s=2,
+    llm_outage_s=12,
     worker_env={
         "AIRA_WORKER_LLM_READ_TIMEOUT_SECONDS": "3",
         "AIRA_WORKER_SWEEP_INTERVAL_SECONDS": "1",
@@ -135,6 +139,7 @@ def timeline(
         (0.64, kill),
         (0.70, LlmFault(llm, "rate_limit", count=max(5, profile.users // 3), retry_after=1)),
         (0.75, LlmFault(llm, "server_error", count=max(5, profile.users // 4))),
+        (0.78, LlmOutage(llm, profile.llm_outage_s)),
     ]
     return [Scheduled(share * profile.duration_s, fault) for share, fault in shares]
 

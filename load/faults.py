@@ -3,6 +3,8 @@
 - `KillWorker`: SIGKILL a worker process (no shutdown handler runs), start it again later.
 - `LlmFault`: arm a fault in the OpenAI-speaking server (429 bursts with Retry-After, 500s,
   stalled streams) through its control endpoint.
+- `LlmOutage`: the LLM answers 500 to every request for a while: jobs use up their receives, fail
+  with `retries_exhausted` and land in the dead-letter queue (what redrive is for).
 - `QueueOutage`: the queue unreachable (its TCP proxy cuts every connection) for a while.
 - `RestartMariadb`: shut the MariaDB server down and start it again (shared server: full run only).
 - `SqliteStall`: hold SQLite's write lock for a while, so every writer waits (the embedded
@@ -53,6 +55,23 @@ class LlmFault:
     def run(self) -> None:
         control = OpenAIServerControl(self.llm_url)
         control.inject(self.fault, self.count, retry_after=self.retry_after)
+
+
+@dataclass(frozen=True)
+class LlmOutage:
+    llm_url: str
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"LLM down (500 on every request) for {self.seconds:g} s"
+
+    def run(self) -> None:
+        control = OpenAIServerControl(self.llm_url)
+        control.always_fail("server_error")
+        try:
+            time.sleep(self.seconds)
+        finally:
+            control.reset()
 
 
 @dataclass(frozen=True)
