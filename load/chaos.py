@@ -211,14 +211,14 @@ def failed_jobs_by_owner(engine: Engine) -> dict[str, list[str]]:
     with Session(engine) as session:
         answers = session.execute(
             select(User.email, Message.id)
-            .join(Conversation, Conversation.id == Message.conversation_id)  # type: ignore[arg-type]
-            .join(User, User.id == Conversation.user_id)  # type: ignore[arg-type]
-            .where(Message.role == "assistant", Message.status == JobStatus.failed)  # type: ignore[arg-type]
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .join(User, User.id == Conversation.user_id)
+            .where(Message.role == "assistant", Message.status == JobStatus.failed)
         ).all()
         stories = session.execute(
             select(User.email, Story.id)
-            .join(User, User.id == Story.user_id)  # type: ignore[arg-type]
-            .where(Story.status == JobStatus.failed)  # type: ignore[arg-type]
+            .join(User, User.id == Story.user_id)
+            .where(Story.status == JobStatus.failed)
         ).all()
     for email, message_id in answers:
         owners.setdefault(email, []).append(f"/api/messages/{message_id}/retry")

@@ -7,6 +7,7 @@ where this run's time went (API, worker, LLM stand-in, Locust, MariaDB).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import psutil
 
@@ -46,7 +47,7 @@ class CpuMeter:
     sources: dict[str, PidSource]
     _first: dict[tuple[str, int], float] = field(default_factory=dict)
     _last: dict[tuple[str, int], float] = field(default_factory=dict)
-    _box_start: object = None
+    _box_start: Any = None
     _wall_start: float = 0.0
 
     def start(self) -> None:
@@ -70,7 +71,7 @@ class CpuMeter:
         box_end = psutil.cpu_times()
         start = self._box_start
         busy = _busy(box_end) - _busy(start)
-        total = sum(box_end) - sum(start)  # type: ignore[arg-type]
+        total = sum(box_end) - sum(start)
         per_process: dict[str, float] = {}
         for key, seconds in self._last.items():
             name = key[0]
@@ -84,6 +85,6 @@ class CpuMeter:
         }
 
 
-def _busy(times: object) -> float:
+def _busy(times: Any) -> float:
     idle = getattr(times, "idle", 0.0) + getattr(times, "iowait", 0.0)
-    return float(sum(times)) - idle  # type: ignore[arg-type]
+    return float(sum(times)) - idle

@@ -41,7 +41,7 @@ def create_run_database(backend: str, run_dir: Path) -> RunDatabase:
     raise ValueError(f"unknown backend {backend!r} (local or mysql)")
 
 
-def _admin_connection() -> pymysql.Connection:  # type: ignore[type-arg]
+def _admin_connection() -> pymysql.Connection:
     server = make_url(MARIADB_SERVER_URL)
     return pymysql.connect(
         host=server.host or "127.0.0.1",

@@ -44,10 +44,10 @@ def unfinished_jobs(engine: Engine) -> int:
         chat = session.execute(
             select(func.count())
             .select_from(Message)
-            .where(Message.role == "assistant", Message.status.in_(active))  # type: ignore[attr-defined]
+            .where(Message.role == "assistant", Message.status.in_(active))
         ).scalar_one()
         stories = session.execute(
-            select(func.count()).select_from(Story).where(Story.status.in_(active))  # type: ignore[attr-defined]
+            select(func.count()).select_from(Story).where(Story.status.in_(active))
         ).scalar_one()
     return int(chat) + int(stories)
 
@@ -62,7 +62,7 @@ def drain(engine: Engine, timeout: float, poll: float = 1.0) -> float:
 
 def audit(engine: Engine, accepted: dict[str, list[int]]) -> JobAudit:
     with Session(engine) as session:
-        messages = list(session.execute(select(Message).order_by(Message.id)).scalars())  # type: ignore[arg-type]
+        messages = list(session.execute(select(Message).order_by(Message.id)).scalars())
         stories = list(session.execute(select(Story)).scalars())
     answers = {m.id: m for m in messages if m.role == "assistant"}
     jobs: dict[str, Message | Story] = {f"chat-{i}": m for i, m in answers.items()}
@@ -97,7 +97,7 @@ def throughput(engine: Engine) -> float:
         spans = [
             session.execute(
                 select(func.min(table.created_at), func.max(table.updated_at), func.count()).where(
-                    table.status == JobStatus.done,  # type: ignore[arg-type]
+                    table.status == JobStatus.done,
                     *([Message.role == "assistant"] if table is Message else []),
                 )
             ).one()

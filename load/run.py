@@ -25,7 +25,7 @@ from aira_core.models import User
 from sqlalchemy import select
 from sqlmodel import Session
 
-from load.cpu import CpuMeter, mariadb_pid
+from load.cpu import CpuMeter, PidSource, mariadb_pid
 from load.integrity import audit, drain, throughput
 from load.locust_runner import LocustRun
 from load.network import free_port, wait_http
@@ -106,10 +106,8 @@ def run_once(args: argparse.Namespace, users: int) -> dict[str, Any]:
         locust = scenario.service()
         meter = CpuMeter(
             {
-                "api": lambda: platform.api.pid,
-                **{w.name: (lambda w=w: w.pid) for w in platform.workers},
-                "llm": lambda: platform.llm.pid,
-                "locust": lambda: locust.pid if locust.process else None,
+                **{service.name: pid_of(service) for service in platform.services()},
+                "locust": pid_of(locust),
                 "mariadbd (shared)": mariadb_pid,
             }
         )
@@ -155,6 +153,11 @@ def run_once(args: argparse.Namespace, users: int) -> dict[str, Any]:
     (run_dir / "audit.json").write_text(json.dumps(job_audit.__dict__, indent=2))
     print(format_table(summary), flush=True)
     return summary
+
+
+def pid_of(service: Service) -> PidSource:
+    """The service's current process id (it changes when a fault restarts the service)."""
+    return lambda: service.pid if service.process is not None else None
 
 
 def probe_tokens(platform: Platform) -> Path:

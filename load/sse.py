@@ -16,7 +16,8 @@ class Event:
 def parse_events(chunks: Iterable[str]) -> Iterator[Event]:
     """Yield each complete event from a stream of text chunks split anywhere."""
     buffer = ""
-    name, data, event_id = "message", [], None
+    name, event_id = "message", None
+    data: list[str] = []
     for chunk in chunks:
         buffer += chunk
         while "\n" in buffer:
@@ -25,7 +26,8 @@ def parse_events(chunks: Iterable[str]) -> Iterator[Event]:
             if line == "":
                 if data or name != "message":
                     yield Event(name, "\n".join(data), event_id)
-                name, data, event_id = "message", [], None
+                name, event_id = "message", None
+    data: list[str] = []
                 continue
             if line.startswith(":"):
                 continue  # comment / keep-alive ping
