@@ -16,7 +16,8 @@ class Event:
 def parse_events(chunks: Iterable[str]) -> Iterator[Event]:
     """Yield each complete event from a stream of text chunks split anywhere."""
     buffer = ""
-    name, event_id = "message", None
+    name: str = "message"
+    event_id: str | None = None
     data: list[str] = []
     for chunk in chunks:
         buffer += chunk
@@ -26,8 +27,7 @@ def parse_events(chunks: Iterable[str]) -> Iterator[Event]:
             if line == "":
                 if data or name != "message":
                     yield Event(name, "\n".join(data), event_id)
-                name, event_id = "message", None
-    data: list[str] = []
+                name, data, event_id = "message", [], None
                 continue
             if line.startswith(":"):
                 continue  # comment / keep-alive ping
