@@ -1,16 +1,30 @@
 """What only the local queue promises beyond the shared contract: receipts that go stale, the
 deduplication window after a delete, the purge of old rows, and a small statement budget."""
 
-import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from aira_core.models import QueueMessage
 from aira_core.queue import LocalQueue
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, update
 from sqlmodel import col
 
 from tests.core.consumers import consume_concurrently
+
+DEDUP_WINDOW = 300  # seconds, as in SQS
+
+
+def age_messages(engine: Engine, seconds: float) -> None:
+    """Pretend every message was sent `seconds` earlier."""
+    sent_at = col(QueueMessage.sent_at)
+    with engine.begin() as connection:
+        for message_id, sent in connection.execute(select(col(QueueMessage.id), sent_at)).all():
+            connection.execute(
+                update(QueueMessage)
+                .where(col(QueueMessage.id) == message_id)
+                .values(sent_at=sent - timedelta(seconds=seconds))
+            )
 
 
 def rows(engine: Engine) -> int:
@@ -36,33 +50,34 @@ def test_an_old_receipt_can_neither_delete_nor_extend(queue: LocalQueue) -> None
     assert queue.stats().in_flight == 0
 
 
-def test_a_dedup_id_is_free_again_once_the_window_has_passed(engine: Engine) -> None:
-    queue = LocalQueue(engine, visibility_timeout=30, max_receives=3, dedup_window=0.5)
+def test_a_dedup_id_is_free_again_once_the_window_has_passed(
+    queue: LocalQueue, engine: Engine
+) -> None:
     queue.send("job", group_id="g", dedup_id="chat-1-1")
     queue.delete([message.receipt for message in queue.receive(wait_seconds=0)])
     queue.send("job", group_id="g", dedup_id="chat-1-1")
     assert queue.receive(wait_seconds=0) == [], "deduplicated inside the window"
-    time.sleep(0.6)
+    age_messages(engine, DEDUP_WINDOW + 1)
     queue.send("job", group_id="g", dedup_id="chat-1-1")
     assert [message.body for message in queue.receive(wait_seconds=0)] == ["job"]
 
 
-def test_a_waiting_message_absorbs_a_late_duplicate(engine: Engine) -> None:
-    queue = LocalQueue(engine, visibility_timeout=30, max_receives=3, dedup_window=0.1)
+def test_a_waiting_message_absorbs_a_late_duplicate(queue: LocalQueue, engine: Engine) -> None:
     queue.send("job", group_id="g", dedup_id="chat-1-1")
-    time.sleep(0.2)
+    age_messages(engine, DEDUP_WINDOW + 1)
     queue.send("job", group_id="g", dedup_id="chat-1-1")  # the sweeper, past the window
     assert queue.stats().visible == 1
 
 
-def test_deleted_messages_are_purged_after_the_dedup_window(engine: Engine) -> None:
-    queue = LocalQueue(engine, visibility_timeout=30, max_receives=3, dedup_window=0.2)
+def test_deleted_messages_are_purged_after_the_dedup_window(
+    queue: LocalQueue, engine: Engine
+) -> None:
     for n in range(3):
         queue.send(f"m{n}", group_id=f"g{n}", dedup_id=f"d{n}")
     queue.delete([message.receipt for message in queue.receive(wait_seconds=0)])
     assert rows(engine) == 3, "kept while their dedup ids still count"
-    time.sleep(0.3)
-    fresh = LocalQueue(engine, visibility_timeout=30, max_receives=3, dedup_window=0.2)
+    age_messages(engine, DEDUP_WINDOW + 1)
+    fresh = LocalQueue(engine, visibility_timeout=30, max_receives=3)
     fresh.receive(wait_seconds=0)  # purges on its first receive, then once a minute
     assert rows(engine) == 0
 
