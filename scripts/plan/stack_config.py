@@ -46,8 +46,14 @@ def load_stack_config(stack: str, root: Path = REPO_ROOT) -> StackConfig:
     stack_path = root / f"Pulumi.{stack}.yaml"
     if not stack_path.exists():
         raise StackConfigError(f"unknown stack {stack!r}: {stack_path.name} does not exist")
+    declared = set(values) | secret_keys
     for key, value in (_read_yaml(stack_path).get("config") or {}).items():
         full_key = _qualified(project, key)
+        if full_key.startswith(f"{project}:") and full_key not in declared:
+            # A misspelt key would silently leave the default in place.
+            raise StackConfigError(
+                f"{stack_path.name}: {full_key} is not declared in Pulumi.yaml's config"
+            )
         if isinstance(value, dict) and set(value) == {"secure"}:
             secret_keys.add(full_key)
             values[full_key] = SECRET_PLACEHOLDER

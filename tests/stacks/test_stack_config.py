@@ -94,3 +94,12 @@ def test_secrets_are_never_needed_to_plan(tmp_path: Path):
 def test_unknown_stack_is_reported():
     with pytest.raises(StackConfigError, match="unknown stack 'staging'"):
         load_stack_config("staging")
+
+
+def test_misspelt_keys_in_a_stack_file_are_rejected(tmp_path: Path):
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: aira\nconfig:\n  wafEnabled:\n    type: boolean\n    default: false\n"
+    )
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  aira:wafEnable: true\n")
+    with pytest.raises(StackConfigError, match="aira:wafEnable is not declared"):
+        load_stack_config("prod", root=tmp_path)
