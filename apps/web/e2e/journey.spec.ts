@@ -190,6 +190,31 @@ test("switches to English and to the dark theme", async () => {
   await expect(page.getByRole("navigation", { name: en.shell.navigation })).toBeVisible();
 });
 
+test("renames and deletes a conversation, after asking", async () => {
+  const list = page.getByRole("navigation", { name: en.chat.conversations });
+  await list.getByRole("button", { name: `Rename “${said[0] ?? ""}”` }).click();
+  const title = list.getByRole("textbox", { name: en.chat.renameLabel });
+  await title.fill("Weekend plans");
+  await title.press("Enter");
+  await expect(list.getByRole("link", { name: "Weekend plans" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Weekend plans");
+
+  await list.getByRole("button", { name: "Delete “Weekend plans”" }).click();
+  const confirm = page.getByRole("alertdialog", { name: en.chat.deleteTitle });
+  await expect(confirm.getByRole("button", { name: en.common.cancel })).toBeFocused();
+  await screenshots(page, "13-delete-confirm");
+  await confirm.getByRole("button", { name: en.common.delete }).click();
+  await expect(page).toHaveURL(/\/chat$/);
+  await expect(list.getByText(en.chat.noConversations)).toBeVisible();
+});
+
+test("shows the profile in English", async () => {
+  await page.getByRole("navigation", { name: en.shell.navigation }).getByRole("link", { name: en.shell.profile }).click();
+  await expect(page.getByLabel(en.profile.childName)).toHaveValue("하린");
+  await expect(page.getByLabel(en.profile.language)).toHaveValue("en");
+  await screenshots(page, "14-profile-dark");
+});
+
 test("logs out", async () => {
   await page.getByRole("button", { name: en.shell.logout }).click();
   await expect(page).toHaveURL(/\/login$/);
