@@ -25,6 +25,7 @@ from aira_core.models import User
 from sqlalchemy import select
 from sqlmodel import Session
 
+from load import sqs_throughput
 from load.cpu import CpuMeter, PidSource, mariadb_pid
 from load.integrity import audit, drain, throughput
 from load.locust_runner import LocustRun
@@ -56,15 +57,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--probe-duration", type=int, default=20, help="baseline/enqueue probes")
     parser.add_argument("--drain-timeout", type=int, default=900)
     parser.add_argument("--reports", type=Path, default=Path("reports/load"))
-    return parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.backend != "sqs":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.sqs_options = rest  # --messages, --producers, --consumers, --groups
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.backend == "sqs":
-        from load import sqs_throughput
-
-        return sqs_throughput.main(["--reports", str(args.reports)])
+        return sqs_throughput.main([*args.sqs_options, "--reports", str(args.reports)])
     met = []
     for users in (int(value) for value in args.users.split(",")):
         summary = run_once(args, users)
