@@ -23,7 +23,7 @@ TEST_JWT_SECRET = "test-secret-" + "x" * 40
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             "env": "test",
             "data_dir": tmp_path / "data",
             "jwt_secret": SecretStr(TEST_JWT_SECRET),

@@ -20,6 +20,7 @@ router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 def create_conversation(
     body: ConversationCreate, user: CurrentUser, session: SessionDep
 ) -> Conversation:
+    assert user.id is not None
     conversation = Conversation(user_id=user.id, title=body.title)
     session.add(conversation)
     session.commit()

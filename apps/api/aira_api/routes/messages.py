@@ -12,7 +12,7 @@ from aira_api.schemas.messages import (
     MessagePair,
     MessagePublic,
 )
-from aira_api.services import jobs as job_actions
+from aira_api.services import job_control
 from aira_api.services.chat import store_message
 from aira_api.services.ownership import owned_conversation, owned_message
 from aira_api.streaming.response import job_event_response
@@ -89,7 +89,7 @@ def stop_message(
 ) -> MessagePublic:
     """Stop generating the answer; the text so far is kept and the status becomes `cancelled`."""
     message = _owned_answer(session, user, message_id)
-    stopped = job_actions.stop(session, engine, JobKind.chat, message)
+    stopped = job_control.stop(session, engine, JobKind.chat, message)
     return MessagePublic.of(_as_message(stopped))
 
 
@@ -103,7 +103,7 @@ def retry_message(
 ) -> MessagePublic:
     """Generate a failed or cancelled answer again, as a new attempt."""
     message = _owned_answer(session, user, message_id)
-    retried = job_actions.retry(session, engine, queue, JobKind.chat, message)
+    retried = job_control.retry(session, engine, queue, JobKind.chat, message)
     return MessagePublic.of(_as_message(retried))
 
 

@@ -9,7 +9,7 @@ from sse_starlette import EventSourceResponse
 from aira_api.deps import CurrentUser, EngineDep, PollerDep, QueueDep, SessionDep
 from aira_api.schemas.common import Page
 from aira_api.schemas.stories import StoryCreate, StoryPublic
-from aira_api.services import jobs as job_actions
+from aira_api.services import job_control
 from aira_api.services.ownership import owned_story
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
@@ -22,6 +22,7 @@ def create_story(
     body: StoryCreate, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
 ) -> StoryPublic:
     """Queue a fairy tale; follow it with its `events` stream or poll it."""
+    assert user.id is not None
     story = Story(user_id=user.id, **body.model_dump())
     session.add(story)
     session.commit()
@@ -73,7 +74,7 @@ def stop_story(
     story_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep
 ) -> StoryPublic:
     story = owned_story(session, user, story_id)
-    return StoryPublic.of(_as_story(job_actions.stop(session, engine, JobKind.story, story)))
+    return StoryPublic.of(_as_story(job_control.stop(session, engine, JobKind.story, story)))
 
 
 @router.post("/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=StoryPublic)
@@ -81,7 +82,7 @@ def retry_story(
     story_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
 ) -> StoryPublic:
     story = owned_story(session, user, story_id)
-    retried = job_actions.retry(session, engine, queue, JobKind.story, story)
+    retried = job_control.retry(session, engine, queue, JobKind.story, story)
     return StoryPublic.of(_as_story(retried))
 
 

@@ -40,6 +40,7 @@ def store_message(
 def _insert_pair(
     session: Session, conversation: Conversation, content: str, idempotency_key: str | None
 ) -> SentPair:
+    assert conversation.id is not None
     now = utcnow()
     user_message = Message(
         conversation_id=conversation.id,

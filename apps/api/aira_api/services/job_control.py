@@ -1,7 +1,7 @@
 """Stop and retry for any generation job (an assistant answer or a story)."""
 
 from aira_core import jobs
-from aira_core.models import JOB_TABLES, JobKind, JobStatus
+from aira_core.models import JobKind, JobStatus
 from aira_core.queue.port import JobQueue
 from fastapi import HTTPException, status
 from sqlalchemy import Engine
@@ -31,7 +31,6 @@ def retry(session: Session, engine: Engine, queue: JobQueue, kind: JobKind, row:
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail="Only a failed or cancelled job can be retried"
         )
-    fresh = session.get(JOB_TABLES[kind], row.id, populate_existing=True)
-    assert fresh is not None
-    jobs.publish(engine, queue, fresh)
-    return fresh
+    session.refresh(row)
+    jobs.publish(engine, queue, row)
+    return row

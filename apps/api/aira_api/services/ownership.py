@@ -3,7 +3,7 @@ ones, so ids reveal nothing about who else uses the service."""
 
 from aira_core.models import Conversation, Message, Story, User
 from fastapi import HTTPException, status
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 
 def not_found(what: str) -> HTTPException:
@@ -20,7 +20,7 @@ def owned_conversation(session: Session, user: User, conversation_id: int) -> Co
 def owned_message(session: Session, user: User, message_id: int) -> Message:
     stmt = (
         select(Message)
-        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
         .where(Message.id == message_id, Conversation.user_id == user.id)
     )
     message = session.exec(stmt).first()

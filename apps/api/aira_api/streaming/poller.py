@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aira_core.models import JOB_TABLES, JobKind, utcnow
-from sqlalchemy import Engine, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Engine, or_, select
+from sqlmodel import Session, col
 
 from aira_api.streaming.snapshot import JobRow
 
@@ -141,12 +141,14 @@ class JobPoller:
         unread_set = set(unread)
         for chunk in _chunks(watched):
             must_read = [job_id for job_id in chunk if job_id in unread_set]
-            changed = [table.id.in_(must_read)] if must_read else []
+            changed: list[ColumnElement[bool]] = []
+            if must_read:
+                changed.append(col(table.id).in_(must_read))
             if since is not None:
-                changed.append(table.updated_at >= since - self._overlap)
+                changed.append(col(table.updated_at) >= since - self._overlap)
             if not changed:
                 continue
-            stmt = select(table).where(table.id.in_(chunk), or_(*changed))
+            stmt = select(table).where(col(table.id).in_(chunk), or_(*changed))
             yield from session.execute(stmt).scalars()
 
     def _fan_out(
