@@ -46,7 +46,7 @@ def load_stack_config(stack: str, root: Path = REPO_ROOT) -> StackConfig:
     stack_path = root / f"Pulumi.{stack}.yaml"
     if not stack_path.exists():
         raise StackConfigError(f"unknown stack {stack!r}: {stack_path.name} does not exist")
-    declared = set(values) | secret_keys
+    declared = {_qualified(project, key) for key in project_file.get("config") or {}}
     for key, value in (_read_yaml(stack_path).get("config") or {}).items():
         full_key = _qualified(project, key)
         if full_key.startswith(f"{project}:") and full_key not in declared:

@@ -77,6 +77,7 @@ def test_secrets_are_never_needed_to_plan(tmp_path: Path):
     (tmp_path / "Pulumi.yaml").write_text(
         "name: aira\nconfig:\n  openaiApiKey:\n    type: string\n    secret: true\n"
         "  llmModel:\n    type: string\n    default: gpt-4o-mini\n"
+        "  jwtSeed:\n    type: string\n"
     )
     (tmp_path / "Pulumi.ci.yaml").write_text(
         "config:\n  aira:jwtSeed:\n    secure: v1:AAAABBBB\n  aws:region: us-east-1\n"
