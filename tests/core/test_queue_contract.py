@@ -54,7 +54,7 @@ def test_groups_are_delivered_in_parallel(queue: JobQueue) -> None:
 def test_an_unacknowledged_message_returns_after_the_visibility_timeout(
     queue_backend: "QueueBackend",
 ) -> None:
-    queue = queue_backend.make(visibility_timeout=1)
+    queue = queue_backend.make(visibility_timeout=2)
     queue.send("job", group_id="g", dedup_id="d")
     first = receive_one(queue)
     assert first.receive_count == 1
