@@ -12,11 +12,15 @@ QUESTIONS = [f"question number {n}" for n in range(3)]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("grace_seconds", ["10", "1"], ids=["finished-in-grace", "given-back"])
+@pytest.mark.parametrize(
+    ("grace_seconds", "answer_seconds"),
+    [("10", 3), ("1", 12)],
+    ids=["finished-in-grace", "given-back"],
+)
 def test_sigterm_during_work_loses_nothing(
-    processes: Processes, llm: RunningServer, grace_seconds: str
+    processes: Processes, llm: RunningServer, grace_seconds: str, answer_seconds: float
 ) -> None:
-    llm.control.set_latency(4)
+    llm.control.set_latency(answer_seconds)
     _, api_url = processes.api()
     user = ApiUser.register(api_url)
     asked = {}
