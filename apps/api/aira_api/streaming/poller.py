@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 JobKey = tuple[JobKind, int]
 # Rows per query: keeps the IN list within every database's parameter limits.
 _CHUNK = 1000
+_MAX_BACKOFF_FACTOR = 20
 
 
 @dataclass(eq=False)
@@ -92,14 +93,19 @@ class JobPoller:
 
     async def run(self) -> None:
         """Poll until cancelled; sleeps without querying while nobody is streaming."""
+        failures = 0
         while True:
             await self._watching.wait()
             started = time.monotonic()
             try:
                 await self.tick()
+                failures = 0
             except Exception:
-                log.warning("stream poll failed; retrying", exc_info=True)
-            await asyncio.sleep(max(0.0, self._interval - (time.monotonic() - started)))
+                failures += 1
+                log.warning("stream poll failed (%d in a row); retrying", failures, exc_info=True)
+            # While the database is unreachable, back off instead of retrying 4 times a second.
+            pause = self._interval * min(2**failures, _MAX_BACKOFF_FACTOR)
+            await asyncio.sleep(max(0.0, pause - (time.monotonic() - started)))
 
     async def tick(self) -> None:
         full = time.monotonic() - self._last_full >= self._full_refresh
