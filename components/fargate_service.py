@@ -131,6 +131,7 @@ class FargateService(pulumi.ComponentResource):
         self.log_group = aws.cloudwatch.LogGroup(
             name, retention_in_days=args.log_retention_days, opts=child
         )
+        self.role_policies: list[aws.iam.RolePolicy] = []
         self.execution_grants = self._execution_grants(args)
         self.task_grants = tuple(args.task_grants)
         self.execution_role = self._role(f"{name}-execution", self.execution_grants)
@@ -174,7 +175,11 @@ class FargateService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 ignore_changes=["desiredCount"],
-                depends_on=list(args.load_balancer.depends_on) if args.load_balancer else [],
+                # Tasks must not start before their roles carry their permissions.
+                depends_on=[
+                    *self.role_policies,
+                    *(args.load_balancer.depends_on if args.load_balancer else ()),
+                ],
             ),
         )
         self.service_name = self.service.name
@@ -202,11 +207,13 @@ class FargateService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         if grants:
-            aws.iam.RolePolicy(
-                name,
-                role=role.id,
-                policy=policy_document(grants),
-                opts=pulumi.ResourceOptions(parent=self),
+            self.role_policies.append(
+                aws.iam.RolePolicy(
+                    name,
+                    role=role.id,
+                    policy=policy_document(grants),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
             )
         return role
 
