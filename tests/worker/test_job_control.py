@@ -126,3 +126,18 @@ def test_the_sweeper_sends_a_job_whose_send_failed(
     with run_worker():
         wait_status(db_engine, JobKind.chat, unsent.id, JobStatus.done, timeout=20)
     assert load(db_engine, JobKind.chat, unsent.id).content == ANSWER
+
+
+def test_competing_workers_answer_every_message_exactly_once(
+    db_engine: Engine, queue: JobQueue, use_llm: RunningServer, run_worker: RunWorker
+) -> None:
+    user = create_user(db_engine)
+    conversations = [create_conversation(db_engine, user) for _ in range(6)]
+    answers = [ask(db_engine, queue, c, f"question {n}") for n, c in enumerate(conversations)]
+    answers += [ask(db_engine, queue, c, "and another") for c in conversations[:3]]
+    with run_worker(), run_worker():
+        finished = [wait_final(db_engine, JobKind.chat, a.id or 0, timeout=60) for a in answers]
+    assert {row.status for row in finished} == {JobStatus.done}
+    assert use_llm.control.counter("requests") == len(answers)
+    for row in finished[:6]:
+        assert row.content.count("You said:") == 1

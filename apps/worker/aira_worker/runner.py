@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from aira_core import jobs
@@ -99,35 +99,46 @@ class JobRunner:
     ) -> Outcome:
         lost = asyncio.Event()
         writer = ProgressWriter(self.engine, claim, self.worker.flush_interval_seconds, lost)
-        helpers = [
-            _task(
-                keep_claimed(
-                    self.engine, self.queue, claim, message.receipt, self.lease_seconds, lost
-                )
-            ),
-            _task(writer.run()),
-        ]
-        prompt: Prompt | None = None
         try:
-            job_input = await asyncio.to_thread(load_input, self.engine, claim.ref)
-            if job_input is None:
-                raise GenerationError("job_missing", "the job's row is gone", retryable=False)
-            _observe_lag(claim, job_input, message)
-            prompt = build_prompt(job_input)
-            stopped_by = await _first_of(self._generate(prompt, writer), lost, abandon)
+            async with self._held(claim, message, writer, lost):
+                prompt = await self._prompt_for(claim, message)
+                stopped_by = await _first_of(self._generate(prompt, writer), lost, abandon)
         except Exception as exc:
-            await _cancel(helpers)
             error = classify(exc)
             if error.code == "internal_error":
                 log.error("unexpected failure while generating", exc_info=exc)
             return await self.settlement.after_error(claim, message, error)
-        await _cancel(helpers)
         if stopped_by is lost:
             return await self.settlement.after_loss(claim.ref, message)
         if stopped_by is abandon:
             return await self.settlement.give_back(claim, message, 0)
-        assert prompt is not None
         return await self.settlement.finish(claim, message, prompt, writer.text)
+
+    @contextlib.asynccontextmanager
+    async def _held(
+        self, claim: Claim, message: ReceivedMessage, writer: ProgressWriter, lost: asyncio.Event
+    ) -> AsyncIterator[None]:
+        """Heartbeat and partial-text flushes run while the job is generated, and stop before it
+        is settled (so neither races the final write)."""
+        heartbeat = keep_claimed(
+            self.engine, self.queue, claim, message.receipt, self.lease_seconds, lost
+        )
+        helpers = [asyncio.create_task(heartbeat), asyncio.create_task(writer.run())]
+        try:
+            yield
+        finally:
+            for task in helpers:
+                task.cancel()
+            for task in helpers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _prompt_for(self, claim: Claim, message: ReceivedMessage) -> Prompt:
+        job_input = await asyncio.to_thread(load_input, self.engine, claim.ref)
+        if job_input is None:
+            raise GenerationError("job_missing", "the job's row is gone", retryable=False)
+        _observe_lag(claim, job_input, message)
+        return build_prompt(job_input)
 
     async def _generate(self, prompt: Prompt, writer: ProgressWriter) -> None:
         kind = prompt.kind.value
@@ -141,18 +152,6 @@ class JobRunner:
         LLM_DURATION.labels(kind).observe(time.monotonic() - started)
         if not writer.text.strip():
             raise GenerationError("empty_answer", "the language model sent no text", True)
-
-
-def _task(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-    return asyncio.create_task(coroutine)
-
-
-async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def _first_of(
