@@ -2,7 +2,7 @@
 from tests/conftest.py is parametrised over both), with the local durable queue."""
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from tests.api.support import Api, serve
-
-TEST_JWT_SECRET = "test-secret-" + "x" * 40
+from tests.api.support import TEST_JWT_SECRET, Api, Launch, serve
 
 
 @pytest.fixture
@@ -52,9 +50,6 @@ def api_app(
 def api(api_app: FastAPI, db_engine: Engine) -> Iterator[Api]:
     with serve(api_app) as base_url:
         yield Api(base_url, db_engine)
-
-
-Launch = Callable[..., AbstractContextManager[Api]]
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -17,6 +17,7 @@ from httpx_sse import ServerSentEvent, connect_sse
 from sqlalchemy import Engine
 
 PASSWORD = "correct horse battery"
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
 
 @contextmanager
@@ -67,6 +68,10 @@ class Api:
     def user(self) -> httpx.Client:
         """A client signed in as a new user."""
         return self.client(self.register())
+
+
+# `launch_api(**settings)` fixture: serves an app with other settings, engine or queue.
+Launch = Callable[..., AbstractContextManager[Api]]
 
 
 def read_events(

@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from tests.api.conftest import TEST_JWT_SECRET
-from tests.api.support import PASSWORD, Api
+from tests.api.support import PASSWORD, TEST_JWT_SECRET, Api
 
 
 def test_register_answers_the_public_user(api: Api) -> None:
