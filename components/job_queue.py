@@ -6,7 +6,26 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.grant import Grant
+
 DAY_SECONDS = 24 * 60 * 60
+
+SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueAttributes")
+CONSUME_ACTIONS = (
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+)
+# Moving dead letters back to the job queue (StartMessageMoveTask) or reading them one by one.
+REDRIVE_ACTIONS = (
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:StartMessageMoveTask",
+    "sqs:ListMessageMoveTasks",
+    "sqs:CancelMessageMoveTask",
+)
 
 
 @dataclass(frozen=True)
@@ -88,3 +107,15 @@ class JobQueue(pulumi.ComponentResource):
             opts=child,
         )
         self.register_outputs({"url": self.queue.url, "dlq_url": self.dlq.url})
+
+    def grant_send(self) -> Grant:
+        """Enqueue jobs (and read the queue's depth)."""
+        return Grant(SEND_ACTIONS, (self.queue.arn,))
+
+    def grant_consume(self) -> Grant:
+        """Receive jobs, extend their leases and delete them when done."""
+        return Grant(CONSUME_ACTIONS, (self.queue.arn,))
+
+    def grant_redrive(self) -> Grant:
+        """Inspect the dead-letter queue and move its messages back."""
+        return Grant(REDRIVE_ACTIONS, (self.dlq.arn,))

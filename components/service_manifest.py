@@ -1,11 +1,12 @@
 """A service's IAM manifest (`apps/<service>/iam.json`): the AWS actions its code calls at run time.
 
-The stack maps each logical resource key (e.g. `jobs-queue`) to an ARN and turns every manifest
-statement into one grant, so a task role allows exactly what the service declares.
+The stack maps each logical resource key (e.g. `jobs-queue`) to the grants that resource offers
+and turns every manifest statement into one grant on it, so a task role allows exactly what the
+service declares, and a service can only declare operations the resource supports.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,16 @@ class ServiceManifest:
                 f"{self.source}: unknown resource keys {unknown}; the stack provides {sorted(arns)}"
             )
         return tuple(Grant(s.actions, (arns[s.resource],)) for s in self.statements)
+
+    def grants_within(self, offered: Mapping[str, Sequence[Grant]]) -> tuple[Grant, ...]:
+        """Like `grants`, where each key maps to the grants its resource offers
+        (e.g. `queue.grant_send()`): a statement may ask for a subset of their actions only."""
+        for statement in self.statements:
+            allowed = {a for grant in offered.get(statement.resource, ()) for a in grant.actions}
+            extra = sorted(set(statement.actions) - allowed)
+            if statement.resource in offered and extra:
+                raise ValueError(
+                    f"{self.source}: {statement.resource} does not offer {extra}; "
+                    f"it offers {sorted(allowed)}"
+                )
+        return self.grants({key: grants[0].resources[0] for key, grants in offered.items()})

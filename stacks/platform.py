@@ -207,7 +207,13 @@ def _secrets(shared: Shared) -> dict[str, ContainerSecret]:
 def _task_grants(shared: Shared, service: str) -> tuple[Grant, ...]:
     """The task role allows exactly what apps/<service>/iam.json declares."""
     manifest = ServiceManifest.load(REPO_ROOT / "apps" / service / "iam.json")
-    return manifest.grants({"jobs-queue": shared.queue.queue.arn, "jobs-dlq": shared.queue.dlq.arn})
+    queue = shared.queue
+    return manifest.grants_within(
+        {
+            "jobs-queue": (queue.grant_send(), queue.grant_consume()),
+            "jobs-dlq": (queue.grant_redrive(),),
+        }
+    )
 
 
 def _service(

@@ -5,6 +5,7 @@ import pytest
 
 from components.app_secret import AppSecret, AppSecretArgs
 from components.grant import Grant, policy_document
+from components.job_queue import JobQueue, JobQueueArgs
 from components.service_manifest import ManifestStatement, ServiceManifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,19 +39,60 @@ def test_policy_document_has_one_statement_per_grant(mocked, resolve):
     }
 
 
+def _offered(queue_actions=(), dlq_actions=("sqs:GetQueueAttributes",)):
+    return {
+        "jobs-queue": (
+            Grant(("sqs:SendMessage", "sqs:GetQueueAttributes"), ("arn:queue",)),
+            Grant(("sqs:ReceiveMessage", "sqs:DeleteMessage", *queue_actions), ("arn:queue",)),
+        ),
+        "jobs-dlq": (Grant(dlq_actions, ("arn:dlq",)),),
+    }
+
+
 @pytest.mark.parametrize("service", ["api", "worker"])
-def test_service_manifests_name_only_stack_resources(service):
+def test_service_manifests_ask_only_for_what_the_queue_offers(service, mocked):
     manifest = ServiceManifest.load(ROOT / "apps" / service / "iam.json")
     assert manifest.service == service
-    assert {s.resource for s in manifest.statements} <= {"jobs-queue", "jobs-dlq"}
-    grants = manifest.grants({"jobs-queue": "arn:queue", "jobs-dlq": "arn:dlq"})
+
+    def build():
+        queue = JobQueue("jobs", JobQueueArgs())
+        return manifest.grants_within(
+            {
+                "jobs-queue": (queue.grant_send(), queue.grant_consume()),
+                "jobs-dlq": (queue.grant_redrive(),),
+            }
+        )
+
+    grants, _ = mocked(build)
     assert [g.actions for g in grants] == [s.actions for s in manifest.statements]
+
+
+def test_each_statement_becomes_one_grant_on_its_resource():
+    manifest = ServiceManifest(
+        "api",
+        (
+            ManifestStatement("jobs-queue", ("sqs:SendMessage",)),
+            ManifestStatement("jobs-dlq", ("sqs:GetQueueAttributes",)),
+        ),
+    )
+    assert manifest.grants_within(_offered()) == (
+        Grant(("sqs:SendMessage",), ("arn:queue",)),
+        Grant(("sqs:GetQueueAttributes",), ("arn:dlq",)),
+    )
 
 
 def test_manifest_with_an_unknown_resource_key_is_rejected():
     manifest = ServiceManifest("api", (ManifestStatement("bucket", ("s3:GetObject",)),), "x.json")
     with pytest.raises(ValueError, match=r"x.json: unknown resource keys \['bucket'\]"):
         manifest.grants({"jobs-queue": "arn:queue"})
+
+
+def test_manifest_asking_for_an_operation_the_resource_does_not_offer_is_rejected():
+    manifest = ServiceManifest(
+        "worker", (ManifestStatement("jobs-queue", ("sqs:PurgeQueue",)),), "x.json"
+    )
+    with pytest.raises(ValueError, match=r"x.json: jobs-queue does not offer \['sqs:PurgeQueue'\]"):
+        manifest.grants_within(_offered())
 
 
 def test_malformed_manifest_is_rejected(tmp_path):

@@ -2,7 +2,13 @@ import json
 
 import pytest
 
-from components.job_queue import JobQueue, JobQueueArgs
+from components.job_queue import (
+    CONSUME_ACTIONS,
+    REDRIVE_ACTIONS,
+    SEND_ACTIONS,
+    JobQueue,
+    JobQueueArgs,
+)
 
 QUEUE = "aws:sqs/queue:Queue"
 
@@ -58,3 +64,17 @@ def test_visibility_timeout_is_the_job_lease_and_polling_is_long(mocked):
 def test_invalid_args_fail_early(args, message):
     with pytest.raises(ValueError, match=message):
         JobQueueArgs(**args)
+
+
+def test_grants_are_scoped_to_the_queue_they_concern(mocked, resolve):
+    queue, _ = mocked(lambda: JobQueue("jobs", JobQueueArgs()))
+    queue_arn = "arn:aws:sqs:eu-west-1:123456789012:jobs.fifo"
+    dlq_arn = "arn:aws:sqs:eu-west-1:123456789012:jobs-dlq.fifo"
+    for grant, actions, arn in [
+        (queue.grant_send(), SEND_ACTIONS, queue_arn),
+        (queue.grant_consume(), CONSUME_ACTIONS, queue_arn),
+        (queue.grant_redrive(), REDRIVE_ACTIONS, dlq_arn),
+    ]:
+        assert grant.actions == actions
+        assert [resolve(resource) for resource in grant.resources] == [arn]
+    assert "sqs:PurgeQueue" not in SEND_ACTIONS + CONSUME_ACTIONS + REDRIVE_ACTIONS
