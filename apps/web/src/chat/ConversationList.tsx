@@ -112,7 +112,6 @@ function ConversationRow({ conversation, active, onNavigate, onDelete }: Convers
       <NavLink
         to={`/chat/${conversation.id}`}
         className="conversation-row__link"
-        aria-current={active ? "page" : undefined}
         onClick={onNavigate}
       >
         {label}

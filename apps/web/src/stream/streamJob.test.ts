@@ -48,6 +48,27 @@ describe("streamJob", () => {
     expect(h.onFinal).toHaveBeenCalledWith("done", {});
   });
 
+  it("starts the text again when the answer is generated anew", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn().mockResolvedValue(
+        sseResponse([
+          { id: "3", event: "delta", data: { text: "First try" } },
+          { id: "4", event: "reset", data: {} },
+          { id: "6", event: "delta", data: { text: "Second try" } },
+          { event: "done", data: {} },
+        ]),
+      ),
+    );
+    const text: string[] = [];
+    await streamJob(
+      "/api/messages/1/events",
+      { onDelta: (delta) => text.push(delta), onReset: () => (text.length = 0), onFinal: vi.fn() },
+      new AbortController().signal,
+    );
+    expect(text.join("")).toBe("Second try");
+  });
+
   it("ends the session and gives up when the API answers 401", async () => {
     tokenStore.set("old-token", 3600);
     vi.stubGlobal("fetch", vi.fn().mockResolvedValue(new Response("", { status: 401 })));
