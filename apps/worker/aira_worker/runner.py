@@ -55,9 +55,7 @@ class JobRunner:
         self.responder = responder
         self.worker = worker
         self.lease_seconds = lease_seconds
-        self.settlement = Settlement(
-            engine, queue, worker, lease_seconds=lease_seconds, max_receives=max_receives
-        )
+        self.settlement = Settlement(engine, queue, worker, max_receives=max_receives)
 
     async def run(self, message: ReceivedMessage, abandon: asyncio.Event) -> Outcome:
         """Handle one message; `abandon` set means: stop now and give the job back (shutdown)."""

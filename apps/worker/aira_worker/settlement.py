@@ -50,13 +50,11 @@ class Settlement:
         queue: JobQueue,
         worker: WorkerSettings,
         *,
-        lease_seconds: int,
         max_receives: int,
     ) -> None:
         self.engine = engine
         self.queue = queue
         self.worker = worker
-        self.lease_seconds = lease_seconds
         self.max_receives = max_receives
 
     async def finish(
