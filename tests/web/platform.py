@@ -41,19 +41,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_platform(data_dir: Path) -> Iterator[Platform]:
+def running_platform(data_dir: Path, *, offline: bool = False) -> Iterator[Platform]:
+    """The platform on a free port; `offline` leaves the LLM unset (the offline responder)."""
     with running_openai_server(latency=1.0) as llm, ExitStack() as stack:
         port = free_port()
+        llm_env = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "test-key"}
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in llm_env},
+            **({} if offline else llm_env),
             "AIRA_ENV": "test",
             "AIRA_HOST": "127.0.0.1",
             "AIRA_PORT": str(port),
             "AIRA_DATA_DIR": str(data_dir),
             "AIRA_QUEUE_URL": "local",
             "AIRA_WEB_DIST": str(WEB_DIR / "dist"),
-            "OPENAI_BASE_URL": llm.base_url,
-            "OPENAI_API_KEY": "test-key",
             # No fixed metrics port: other platforms may run on this machine at the same time.
             "AIRA_WORKER_METRICS_PORT": "0",
         }

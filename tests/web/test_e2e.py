@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.npm import WEB_DIR, npm_run
-from tests.web.platform import running_platform
+from tests.web.platform import Platform, running_platform
 
 REPO_ROOT = WEB_DIR.parents[1]
 SCREENSHOT_DIR = REPO_ROOT / "reports" / "screenshots"
@@ -22,22 +22,38 @@ def built_web_app() -> Path:
     return WEB_DIR / "dist"
 
 
-@pytest.mark.timeout(600)
-def test_user_journey_in_the_browser(built_web_app: Path, tmp_path: Path) -> None:
-    assert CHROMIUM.exists(), (
-        "Debian's chromium is missing: run scripts/test (its bootstrap installs it)"
-    )
+def run_specs(spec: str, platform: Platform) -> None:
+    """Run one Playwright spec file against `platform`, with its logs in any failure."""
+    try:
+        npm_run(
+            "e2e",
+            spec,
+            env={
+                "AIRA_E2E_BASE_URL": platform.base_url,
+                "AIRA_E2E_LLM_URL": platform.llm_url,
+                "AIRA_SCREENSHOT_DIR": str(SCREENSHOT_DIR),
+                "CHROMIUM_PATH": str(CHROMIUM),
+            },
+        )
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n{platform.log_tail()}") from None
+
+
+@pytest.fixture
+def browser_ready(built_web_app: Path) -> None:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/test (it installs it)"
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.usefixtures("browser_ready")
+def test_user_journey_in_the_browser(tmp_path: Path) -> None:
     with running_platform(tmp_path) as platform:
-        try:
-            npm_run(
-                "e2e",
-                env={
-                    "AIRA_E2E_BASE_URL": platform.base_url,
-                    "AIRA_E2E_LLM_URL": platform.llm_url,
-                    "AIRA_SCREENSHOT_DIR": str(SCREENSHOT_DIR),
-                    "CHROMIUM_PATH": str(CHROMIUM),
-                },
-            )
-        except AssertionError as failure:
-            raise AssertionError(f"{failure}\n{platform.log_tail()}") from None
+        run_specs("journey.spec.ts", platform)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.usefixtures("browser_ready")
+def test_offline_responder_is_announced(tmp_path: Path) -> None:
+    with running_platform(tmp_path, offline=True) as platform:
+        run_specs("offline.spec.ts", platform)
