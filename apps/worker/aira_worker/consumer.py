@@ -47,6 +47,7 @@ class Consumer:
         self.receiving_stopped = asyncio.Event()
         self._chains: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
+        self._receive_failures = 0
 
     def stop(self) -> None:
         self.stopping.set()
@@ -54,28 +55,13 @@ class Consumer:
 
     async def run(self) -> None:
         """Receive until stopped, then wait for the jobs in flight (or until abandoned)."""
-        failures = 0
         while not self.stopping.is_set():
             HEARTBEAT.set_to_current_time()
             free = self.concurrency - len(self._chains)
             if free <= 0:
                 await self._wait_for_slot()
                 continue
-            try:
-                batch = await asyncio.to_thread(
-                    self.queue.receive,
-                    max_messages=min(BATCH_SIZE, free),
-                    wait_seconds=self.receive_wait_seconds,
-                )
-            except Exception:
-                delay = RECEIVE_ERROR_BACKOFF_SECONDS[
-                    min(failures, len(RECEIVE_ERROR_BACKOFF_SECONDS) - 1)
-                ]
-                failures += 1
-                log.warning("receive failed; trying again in %d s", delay, exc_info=True)
-                await stopped_within(self.stopping, delay)
-                continue
-            failures = 0
+            batch = await self._receive(min(BATCH_SIZE, free))
             if self.stopping.is_set():
                 await self._give_back(batch)
                 break
@@ -83,6 +69,25 @@ class Consumer:
                 self._start_chain(messages)
         self.receiving_stopped.set()
         await self._drain()
+
+    async def _receive(self, max_messages: int) -> list[ReceivedMessage]:
+        """One long poll; an unreachable queue is waited out with a growing pause."""
+        try:
+            batch = await asyncio.to_thread(
+                self.queue.receive,
+                max_messages=max_messages,
+                wait_seconds=self.receive_wait_seconds,
+            )
+        except Exception:
+            delay = RECEIVE_ERROR_BACKOFF_SECONDS[
+                min(self._receive_failures, len(RECEIVE_ERROR_BACKOFF_SECONDS) - 1)
+            ]
+            self._receive_failures += 1
+            log.warning("receive failed; trying again in %d s", delay, exc_info=True)
+            await stopped_within(self.stopping, delay)
+            return []
+        self._receive_failures = 0
+        return batch
 
     async def _wait_for_slot(self) -> None:
         self._slot_freed.clear()
