@@ -177,3 +177,19 @@ def test_open_streams_share_one_query_per_tick(api: Api, api_app: FastAPI) -> No
     for answer, events in zip(answers, results, strict=True):
         assert text_of(events) == f"answer {answer['id']}"
         assert events[-1].event == "done"
+
+
+def test_long_korean_answers_round_trip(api: Api) -> None:
+    long_text = "옛날 옛적에 작은 고래가 살았어요. " * 6000  # ~120,000 characters, ~300 KB
+    with api.user() as client:
+        answer = _ask(client)
+        claim = claim_answer(api.engine, answer)
+        jobs.save_progress(api.engine, claim, long_text[:50_000])
+        partial = read_events(client, f"/api/messages/{answer['id']}/events", limit=1)
+        jobs.complete(api.engine, claim, long_text)
+        rest = read_events(
+            client, f"/api/messages/{answer['id']}/events", last_event_id=partial[-1].id
+        )
+        stored = client.get(f"/api/messages/{answer['id']}").json()
+    assert stored["content"] == long_text
+    assert text_of(partial + rest) == long_text
