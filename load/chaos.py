@@ -20,6 +20,7 @@ duplicate, unfinished job, failed job without error code, or job not recovered.
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
@@ -356,4 +357,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # SIGTERM unwinds like Ctrl-C, so the services started for the run are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

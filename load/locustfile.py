@@ -237,19 +237,23 @@ class ChatUser(AiraUser):
 
 
 class EnqueueUser(AiraUser):
-    """Closed loop on the enqueue endpoint: each user posts into its own conversation."""
+    """Closed loop on the enqueue endpoint. Each user spreads its messages over conversations of
+    its own: answers within one conversation are generated one after the other (FIFO group), so
+    one conversation would turn the drain after the probe into a long queue."""
 
     wait_time = constant(0)
+    conversations_per_user = 16
 
     def on_start(self) -> None:
         super().on_start()
-        response = self.client.post("/api/conversations", json={}, headers=self.auth)
-        self.conversation_id = response.json()["id"]
+        for _ in range(self.conversations_per_user):
+            response = self.client.post("/api/conversations", json={}, headers=self.auth)
+            self.conversations.append(response.json()["id"])
 
     @task
     def enqueue(self) -> None:
         accepted = self.post_job(
-            f"/api/conversations/{self.conversation_id}/messages",
+            f"/api/conversations/{random.choice(self.conversations)}/messages",
             {"content": random.choice(PROMPTS)},
             name="/api/conversations/{id}/messages",
             idempotent=True,

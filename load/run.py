@@ -11,6 +11,7 @@ Exits 1 when a run missed a target.
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
@@ -240,6 +241,8 @@ def sampling(meter: CpuMeter, every: float = 2.0) -> Iterator[None]:
 
 
 if __name__ == "__main__":
+    # SIGTERM unwinds like Ctrl-C, so the services started for the run are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     code = main()
     print(f"done in {time.monotonic() - started:.0f} s")
