@@ -24,13 +24,16 @@ requests or, with `"count": null`, for every request until reset:
 
 `GET /_control` returns the counters (requests, completions, faults served) and the last
 requests received. Run it alone with `python -m tests.support.openai_server --port N
-[--latency S]`, or in a test with `with running_openai_server() as server: ...`.
+[--latency S]`; in a test with `with running_openai_server() as server: ...` (a thread) or
+`running_openai_server_process()`, or the fixtures in `tests/support/fixtures.py`.
 """
 
 import argparse
 import asyncio
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -38,6 +41,7 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -405,6 +409,37 @@ def running_openai_server(latency: float = 0.2, host: str = "127.0.0.1") -> Iter
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def running_openai_server_process(latency: float = 0.2) -> Iterator[RunningServer]:
+    """Serve from a separate Python process (its own CPU time, as in load tests)."""
+    sock = _bound_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()
+    command = [sys.executable, "-m", "tests.support.openai_server"]
+    arguments = ["--port", str(port), "--latency", str(latency)]
+    process = subprocess.Popen([*command, *arguments], cwd=Path(__file__).parents[2])
+    root_url = f"http://127.0.0.1:{port}"
+    control = OpenAIServerControl(root_url)
+    try:
+        _wait_until_serving(control, process)
+        yield RunningServer(root_url, control)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_serving(control: OpenAIServerControl, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            control.stats()
+            return
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the OpenAI test server process did not start") from None
+            time.sleep(0.1)
 
 
 def main(argv: list[str] | None = None) -> None:
