@@ -2,13 +2,14 @@
 
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.support.fixtures import openai_server, openai_server_process
 from tests.support.openai_server import RunningServer
 
 __all__ = ["openai_server", "openai_server_process"]
 
-CONVERSATION = [
+CONVERSATION: list[ChatCompletionMessageParam] = [
     {"role": "user", "content": "hello"},
     {"role": "assistant", "content": "hi"},
     {"role": "user", "content": "안녕"},
