@@ -42,6 +42,7 @@ class OpenAIResponder:
         return cls(client, settings.llm_model)
 
     async def stream(self, prompt: Prompt) -> AsyncIterator[str]:
+        # Our role/content dicts are the SDK's message params (TypedDicts it cannot infer).
         messages: Any = prompt.messages
         stream = await self.client.chat.completions.create(
             model=self.model,

@@ -28,7 +28,7 @@ CHAT_ANSWER = {
 
 STORY_ANSWER = {
     "en": (
-        "Title: {name} and the {theme} (offline)\n\n"
+        "Title: A story for {name} (offline)\n\n"
         "Aira is running offline: no language model is configured, so this is a placeholder "
         "instead of a new story.\n\n{sep}\n\n"
         "Once upon a time, {name} dreamed about {theme}. When Aira is back online, "

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from aira_core.models import JobKind
 
 from aira_worker.job_input import ChatInput, JobInput, Profile, StoryInput
-from aira_worker.story_format import PAGE_SEPARATOR
 
 SUPPORTED_LOCALES = ("ko", "en")
 PAGES_BY_LENGTH = {"short": 4, "medium": 6, "long": 10}
@@ -66,7 +65,7 @@ def build_prompt(job_input: JobInput) -> Prompt:
 
 def chat_prompt(job_input: ChatInput) -> Prompt:
     locale = locale_of(job_input.profile.locale)
-    system = " ".join(filter(None, [CHAT_SYSTEM[locale], _family_facts(job_input.profile)]))
+    system = " ".join(filter(None, [CHAT_SYSTEM[locale], _family_facts(job_input.profile, locale)]))
     turns = [{"role": turn.role, "content": turn.content} for turn in job_input.history]
     last_user = next((t.content for t in reversed(job_input.history) if t.role == "user"), "")
     return Prompt(
@@ -77,15 +76,39 @@ def chat_prompt(job_input: ChatInput) -> Prompt:
     )
 
 
-def _family_facts(profile: Profile) -> str:
+FAMILY_FACTS = {
+    "en": {
+        "user": "The user's name is {name}.",
+        "child": "Their child is {name}.",
+        "child_age": "Their child is {name}, aged {age}.",
+        "interests": "The child likes: {interests}.",
+    },
+    "ko": {
+        "user": "사용자의 이름은 {name}입니다.",
+        "child": "자녀의 이름은 {name}입니다.",
+        "child_age": "자녀의 이름은 {name}이고 {age}살입니다.",
+        "interests": "아이가 좋아하는 것: {interests}.",
+    },
+}
+
+STORY_REQUEST = {
+    "en": "Write a {length} story of {pages} pages for {name}, aged {age}. Theme: {theme}.",
+    "ko": "{age}살 {name}에게 들려줄 {pages}쪽짜리 동화를 써 주세요. 주제: {theme}.",
+}
+STORY_MORAL = {"en": " Moral: {moral}.", "ko": " 교훈: {moral}."}
+
+
+def _family_facts(profile: Profile, locale: str) -> str:
+    """What the user told us about the family (profile fields), so answers can be personal."""
+    phrases = FAMILY_FACTS[locale]
     facts = []
     if profile.display_name:
-        facts.append(f"The user's name is {profile.display_name}.")
+        facts.append(phrases["user"].format(name=profile.display_name))
     if profile.child_name:
-        age = f", aged {profile.child_age}" if profile.child_age is not None else ""
-        facts.append(f"Their child is {profile.child_name}{age}.")
+        key = "child" if profile.child_age is None else "child_age"
+        facts.append(phrases[key].format(name=profile.child_name, age=profile.child_age))
     if profile.interests:
-        facts.append(f"The child likes: {', '.join(profile.interests)}.")
+        facts.append(phrases["interests"].format(interests=", ".join(profile.interests)))
     return " ".join(facts)
 
 
@@ -93,11 +116,15 @@ def story_prompt(job_input: StoryInput) -> Prompt:
     locale = locale_of(job_input.language)
     pages = PAGES_BY_LENGTH.get(job_input.length, PAGES_BY_LENGTH["short"])
     system = STORY_SYSTEM[locale].format(pages=pages)
-    moral = f" Moral: {job_input.moral}." if job_input.moral else ""
-    request = (
-        f"Write a {job_input.length} story ({pages} pages, separated by {PAGE_SEPARATOR}) for "
-        f"{job_input.child_name}, aged {job_input.age}. Theme: {job_input.theme}.{moral}"
+    request = STORY_REQUEST[locale].format(
+        length=job_input.length,
+        pages=pages,
+        name=job_input.child_name,
+        age=job_input.age,
+        theme=job_input.theme,
     )
+    if job_input.moral:
+        request += STORY_MORAL[locale].format(moral=job_input.moral)
     return Prompt(
         JobKind.story,
         locale,
@@ -110,5 +137,5 @@ def fallback_title(prompt: Prompt) -> str:
     """Title for a story answer that came without one."""
     name, theme = prompt.subject.get("child_name", ""), prompt.subject.get("theme", "")
     if prompt.locale == "ko":
-        return f"{name}의 {theme} 이야기".strip()
-    return f"{name} and the {theme}".strip()
+        return f"{name}의 {theme} 이야기"
+    return f"A story for {name}: {theme}"
