@@ -72,6 +72,7 @@ test("completes onboarding", async () => {
   await page.getByRole("button", { name: ko.profile.start }).click();
   await expect(page).toHaveURL(/\/chat$/);
   await expect(page.getByRole("heading", { name: ko.chat.emptyTitle })).toBeVisible();
+  await expect(page).toHaveTitle(`${ko.chat.newConversation} · Aira`);
   await screenshots(page, "04-chat-empty");
 });
 

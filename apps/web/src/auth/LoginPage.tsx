@@ -9,6 +9,7 @@ import { z } from "zod";
 import { isApiError } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import { Field } from "../ui/Field";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useErrorMessage } from "../ui/useErrorMessage";
 import { AuthLayout } from "./AuthLayout";
 import { loadProfile, logIn } from "./session";
@@ -29,6 +30,7 @@ export function LoginPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [expired] = useState(() => tokenStore.lastLogoutReason() === "expired");
   const { register, handleSubmit, formState } = useForm<LoginForm>({ resolver: zodResolver(loginSchema) });
+  useDocumentTitle(t("auth.login"));
   const from = (location.state as { from?: string } | null)?.from ?? "/chat";
 
   const onSubmit = handleSubmit(async ({ email, password }) => {

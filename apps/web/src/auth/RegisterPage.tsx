@@ -7,6 +7,7 @@ import { z } from "zod";
 
 import { isApiError } from "../api/errors";
 import { Field } from "../ui/Field";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useErrorMessage } from "../ui/useErrorMessage";
 import { AuthLayout } from "./AuthLayout";
 import { register as registerAccount } from "./session";
@@ -29,6 +30,8 @@ export function RegisterPage() {
     resolver: zodResolver(registerSchema),
     defaultValues: { displayName: "", email: "", password: "" },
   });
+
+  useDocumentTitle(t("auth.register"));
 
   const onSubmit = handleSubmit(async ({ displayName, email, password }) => {
     setFailure(null);

@@ -8,6 +8,7 @@ import { isApiError } from "../api/errors";
 import { queryKeys } from "../api/queryKeys";
 import { isActive } from "../api/types";
 import { useErrorMessage } from "../ui/useErrorMessage";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { CloseIcon, MenuIcon } from "../ui/icons";
 import { Composer } from "./Composer";
 import { ConversationList } from "./ConversationList";
@@ -77,6 +78,7 @@ export function ChatPage() {
   );
   const sendError = send.error ?? create.error ?? retry.error ?? stop.error;
   const title = id === null ? t("chat.newConversation") : conversation.data?.title || t("chat.untitled");
+  useDocumentTitle(title);
 
   return (
     <div className="chat">

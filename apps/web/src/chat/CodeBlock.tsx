@@ -1,6 +1,7 @@
 import { type ComponentPropsWithoutRef, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { copyText } from "../ui/copyText";
 import { CheckIcon, CopyIcon } from "../ui/icons";
 
 /** A fenced code block with its language and a copy button. */
@@ -11,7 +12,7 @@ export function CodeBlock({ children, ...props }: ComponentPropsWithoutRef<"pre"
   const language = languageOf(children);
 
   async function copy() {
-    await navigator.clipboard.writeText(pre.current?.textContent ?? "");
+    if (!(await copyText(pre.current?.textContent ?? ""))) return;
     setCopied(true);
     window.setTimeout(() => setCopied(false), 2000);
   }

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { copyText } from "../ui/copyText";
 import { CheckIcon, CopyIcon } from "../ui/icons";
 
 /** Copies a whole answer's text. */
@@ -9,7 +10,7 @@ export function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
 
   async function copy() {
-    await navigator.clipboard.writeText(text);
+    if (!(await copyText(text))) return;
     setCopied(true);
     window.setTimeout(() => setCopied(false), 2000);
   }

@@ -4,6 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { useMe } from "../auth/session";
 import { currentLanguage } from "../i18n";
 import { useErrorMessage } from "../ui/useErrorMessage";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { ProfileForm } from "./ProfileForm";
 
 /** The profile, either as the first-run welcome (`onboarding`) or the settings page. */
@@ -12,6 +13,7 @@ export function ProfilePage({ onboarding = false }: { onboarding?: boolean }) {
   const navigate = useNavigate();
   const me = useMe();
   const errorMessage = useErrorMessage();
+  useDocumentTitle(onboarding ? t("profile.welcomeTitle") : t("profile.title"));
 
   return (
     <main className="page page--narrow" aria-labelledby="profile-title">

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 
 import { useMe } from "../auth/session";
 import { useErrorMessage } from "../ui/useErrorMessage";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { StoryForm } from "./StoryForm";
 import { useStories } from "./storyQueries";
 import { StatusBadge } from "./StatusBadge";
@@ -12,6 +13,7 @@ export function StoriesPage() {
   const me = useMe();
   const stories = useStories();
   const errorMessage = useErrorMessage();
+  useDocumentTitle(t("stories.title"));
 
   return (
     <main className="page stories" aria-labelledby="stories-title">

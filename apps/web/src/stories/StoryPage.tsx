@@ -10,6 +10,7 @@ import { ErrorNotice } from "../chat/ErrorNotice";
 import { liveStatus, streamPath, useJobStream } from "../stream/useJobStream";
 import { ChevronLeftIcon, RefreshIcon } from "../ui/icons";
 import { useErrorMessage } from "../ui/useErrorMessage";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { StoryBook } from "./StoryBook";
 import { useStory } from "./storyQueries";
 
@@ -18,6 +19,7 @@ export function StoryPage() {
   const id = Number(useParams().storyId);
   const story = useStory(id);
   const errorMessage = useErrorMessage();
+  useDocumentTitle(story.data?.title || t("stories.title"));
 
   return (
     <main className="page page--narrow" aria-labelledby="story-title">
