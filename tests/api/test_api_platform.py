@@ -184,3 +184,13 @@ def _sample(text: str, name: str, **labels: str) -> float:
         if found == labels:
             return float(match.group(2))
     return 0.0
+
+
+def test_every_response_carries_a_request_id(api: Api) -> None:
+    with api.client() as client:
+        generated = client.get("/healthz").headers["x-request-id"]
+        echoed = client.get("/healthz", headers={"X-Request-ID": "lb-trace-0001"})
+        unsafe = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    assert echoed.headers["x-request-id"] == "lb-trace-0001"
+    assert re.fullmatch(r"[0-9a-f]{32}", unsafe.headers["x-request-id"])

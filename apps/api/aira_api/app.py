@@ -17,10 +17,12 @@ from sqlalchemy import Engine
 from aira_api.login_limiter import LoginLimiter
 from aira_api.metrics import MetricsMiddleware
 from aira_api.middleware.body_limit import BodySizeLimitMiddleware
+from aira_api.middleware.request_id import RequestIdMiddleware
 from aira_api.middleware.security_headers import SecurityHeadersMiddleware
 from aira_api.routes import auth, conversations, health, messages, meta, stories, users
 from aira_api.state import AppState
 from aira_api.streaming.poller import JobPoller
+from aira_api.traced_queue import TraceContextQueue
 from aira_api.web import add_api_not_found, mount_web_app
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ def create_app(
     process that runs the app owns them (the lifespan starts and stops the stream poller)."""
     owns_engine = engine is None
     engine = engine or create_db_engine(settings.sqlalchemy_url)
-    queue = queue or open_queue(settings, engine)
+    queue = TraceContextQueue(queue or open_queue(settings, engine))
     state = AppState(
         settings=settings,
         jwt_secret=settings.jwt_secret_value(),
@@ -60,7 +62,8 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added last runs first: metrics see every answer, including 413s and CORS preflights.
+    # Added last runs first: the request id binds first, so every log line of a request carries
+    # it; metrics see every answer, including 413s and CORS preflights.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -73,6 +76,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "prod")
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)
 
 
 @asynccontextmanager

@@ -4,7 +4,6 @@ With `AIRA_API_WORKERS` > 1 uvicorn runs that many processes; each builds its ow
 `app_from_environment` and Prometheus metrics are aggregated across them (multiprocess mode).
 """
 
-import logging
 import os
 import shutil
 import sys
@@ -12,18 +11,26 @@ from pathlib import Path
 
 import uvicorn
 from aira_core.db import create_db_engine
+from aira_core.logging import configure_logging, settings_secrets
 from aira_core.migrate import migrate
 from aira_core.settings import Settings, SettingsError, load_settings
+from aira_core.tracing import configure_tracing
 from fastapi import FastAPI
 
 from aira_api.app import create_app
 
-log = logging.getLogger(__name__)
-
 
 def app_from_environment() -> FastAPI:
     """Factory for uvicorn (`--factory`): every worker process reads the same environment."""
-    return create_app(load_settings())
+    settings = load_settings()
+    _observe(settings)
+    return create_app(settings)
+
+
+def _observe(settings: Settings) -> None:
+    """JSON logs with the settings' secrets masked; traces when OTEL_* variables ask for them."""
+    configure_logging("api", secrets=settings_secrets(settings))
+    configure_tracing("aira-api")
 
 
 def run() -> None:
@@ -32,7 +39,7 @@ def run() -> None:
     except SettingsError as exc:
         print(f"aira-api: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _observe(settings)
     engine = create_db_engine(settings.sqlalchemy_url)
     migrate(engine)
     engine.dispose()
@@ -47,7 +54,7 @@ def run() -> None:
         timeout_graceful_shutdown=10,
         # A busy host can take longer than uvicorn's 5 s default to start a worker process.
         timeout_worker_healthcheck=30,
-        log_level="info",
+        log_config=None,  # keep the JSON logging configured above
     )
 
 
