@@ -30,6 +30,8 @@ COLLECTOR_CONTAINER = "adot-collector"
 OTLP_HTTP_ENDPOINT = "http://127.0.0.1:4318"
 GRAFANA_TOKEN_SECONDS = 30 * 24 * 3600
 """Longest lifetime AMG allows for a service account token; `pulumi up` replaces an expired one."""
+# AWS authorises the X-Ray upload actions only on every resource.
+XRAY_UPLOAD = Grant(("xray:PutTraceSegments", "xray:PutTelemetryRecords"), ("*",))
 AMP_QUERY_ACTIONS = ("aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata")
 
 
@@ -141,8 +143,14 @@ class Observability(pulumi.ComponentResource):
             },
         }
         manifest = ServiceManifest.load(COLLECTOR_MANIFEST)
-        grants = manifest.grants({"amp-workspace": self.workspace.arn, "*": "*"})
+        grants = manifest.grants_within(
+            {"amp-workspace": (self.grant_remote_write(),), "*": (XRAY_UPLOAD,)}
+        )
         return CollectorSidecar(container, grants, self._app_environment(service))
+
+    def grant_remote_write(self) -> Grant:
+        """Write samples into this workspace (and no other)."""
+        return Grant(("aps:RemoteWrite",), (self.workspace.arn,))
 
     def _app_environment(self, service: str) -> dict[str, str]:
         return {
