@@ -135,13 +135,36 @@ test("shows a failed answer's error, and Retry completes it", async ({ request }
   await expect(answer.getByRole("alert")).toHaveCount(0);
 });
 
+test("follows a streaming answer until the reader scrolls up", async ({ request }) => {
+  await page.setViewportSize(PHONE);
+  await llmControl(request, { latency: 8 });
+  await send("마지막으로, 내일 할 일 목록을 정리해 줘.");
+  const thread = page.locator(".message-list");
+  const distanceFromBottom = () =>
+    thread.evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
+  await expect(lastAnswer(page).locator(".markdown")).toContainText("You said:");
+  await expect.poll(distanceFromBottom).toBeLessThan(64);
+
+  await thread.evaluate((el) => el.scrollTo({ top: 0 }));
+  const jump = page.getByRole("button", { name: ko.chat.jumpToLatest });
+  await expect(jump).toBeVisible();
+  await screenshot(page, "07-chat-scrolled-up-phone");
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "done");
+  expect(await thread.evaluate((el) => el.scrollTop), "the reader's position is kept").toBe(0);
+
+  await jump.click();
+  await expect.poll(distanceFromBottom).toBeLessThan(64);
+  await expect(jump).toBeHidden();
+  await page.setViewportSize(DESKTOP);
+});
+
 test("opens the conversation drawer on a phone", async () => {
   await page.setViewportSize(PHONE);
   await page.getByRole("button", { name: ko.chat.openConversations }).click();
   const drawer = page.getByRole("dialog", { name: ko.chat.conversations });
   await expect(drawer).toBeVisible();
   await expect(drawer.getByRole("link", { name: said[0] })).toBeInViewport({ ratio: 1 });
-  await screenshot(page, "07-chat-drawer-phone");
+  await screenshot(page, "08-chat-drawer-phone");
   await drawer.getByRole("button", { name: ko.common.close }).click();
   await expect(drawer).toBeHidden();
   await page.setViewportSize(DESKTOP);
@@ -154,15 +177,15 @@ test("writes a story and shows it as pages", async ({ request }) => {
   await expect(page.getByLabel(ko.stories.age)).toHaveValue("6");
   await page.getByLabel(ko.stories.theme).fill("용감한 아기 공룡");
   await page.getByLabel(ko.stories.moral).fill("친구와 나누면 더 즐거워요");
-  await screenshots(page, "08-story-form");
+  await screenshots(page, "09-story-form");
   await page.getByRole("button", { name: ko.stories.create }).click();
 
   await expect(page).toHaveURL(/\/stories\/\d+$/);
   await expect(page.getByRole("status")).toBeVisible();
-  await screenshot(page, "09-story-progress-desktop");
+  await screenshot(page, "10-story-progress-desktop");
   await expect(page.getByRole("heading", { name: "The Echo Story" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText("3쪽 중 1쪽")).toBeVisible();
-  await screenshots(page, "10-story-page1");
+  await screenshots(page, "11-story-page1");
   await page.getByRole("button", { name: ko.stories.next }).click();
   await page.getByRole("button", { name: ko.stories.next }).click();
   await expect(page.getByText("3쪽 중 3쪽")).toBeVisible();
@@ -181,10 +204,10 @@ test("switches to English and to the dark theme", async () => {
   await nav.getByRole("link", { name: en.shell.chat }).click();
   await page.getByRole("navigation", { name: en.chat.conversations }).getByRole("link").first().click();
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "done");
-  await screenshots(page, "11-chat-english");
+  await screenshots(page, "12-chat-english");
   await page.getByRole("button", { name: en.shell.darkTheme }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
-  await screenshots(page, "12-chat-dark");
+  await screenshots(page, "13-chat-dark");
 
   // The choice is remembered: a reload stays in English.
   await page.reload();
@@ -203,7 +226,7 @@ test("renames and deletes a conversation, after asking", async () => {
   await list.getByRole("button", { name: "Delete “Weekend plans”" }).click();
   const confirm = page.getByRole("alertdialog", { name: en.chat.deleteTitle });
   await expect(confirm.getByRole("button", { name: en.common.cancel })).toBeFocused();
-  await screenshots(page, "13-delete-confirm");
+  await screenshots(page, "14-delete-confirm");
   await confirm.getByRole("button", { name: en.common.delete }).click();
   await expect(page).toHaveURL(/\/chat$/);
   await expect(list.getByText(en.chat.noConversations)).toBeVisible();
@@ -213,7 +236,7 @@ test("shows the profile in English", async () => {
   await page.getByRole("navigation", { name: en.shell.navigation }).getByRole("link", { name: en.shell.profile }).click();
   await expect(page.getByLabel(en.profile.childName)).toHaveValue("하린");
   await expect(page.getByLabel(en.profile.language)).toHaveValue("en");
-  await screenshots(page, "14-profile-dark");
+  await screenshots(page, "15-profile-dark");
 });
 
 test("logs out", async () => {
