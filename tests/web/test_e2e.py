@@ -39,10 +39,18 @@ def run_specs(spec: str, platform: Platform) -> None:
         raise AssertionError(f"{failure}\n{platform.log_tail()}") from None
 
 
-@pytest.fixture
-def browser_ready(built_web_app: Path) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/test (it installs it)"
+@pytest.fixture(scope="module")
+def screenshot_dir() -> Path:
+    """An empty reports/screenshots/ for this run's pictures."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOT_DIR.glob("*.png"):
+        old.unlink()
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def browser_ready(built_web_app: Path, screenshot_dir: Path) -> None:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/test (it installs it)"
 
 
 @pytest.mark.timeout(600)
