@@ -4,6 +4,7 @@ statistics, with a two-stage stop (stop receiving; after the grace period, give 
 import asyncio
 import logging
 import threading
+import time
 
 from aira_core.queue.port import JobQueue
 from aira_core.settings import Settings
@@ -17,6 +18,9 @@ from aira_worker.runner import JobRunner
 from aira_worker.sweeper import run_sweeper
 
 log = logging.getLogger(__name__)
+
+# A stop request this soon after the first is the same signal delivered twice.
+REPEAT_SIGNAL_SECONDS = 1.0
 
 
 class Worker:
@@ -50,6 +54,7 @@ class Worker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.started = threading.Event()  # for embedders that run the worker in a thread
         self._stop_requested = False
+        self._stop_at: float | None = None
         self._abandon_task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
@@ -83,11 +88,16 @@ class Worker:
 
     def stop(self) -> None:
         """First call: stop receiving and let jobs finish within the grace period, then give
-        them back. A second call gives them back at once. Call from the worker's loop."""
-        if self.consumer.stopping.is_set():
-            log.info("stopping now: in-flight jobs are given back")
-            self.consumer.abandon.set()
+        them back. A later call (a second Ctrl-C) gives them back at once. Call from the
+        worker's loop."""
+        now = time.monotonic()
+        if self._stop_at is not None:
+            # One signal often arrives twice (sent to the process and to its process group).
+            if now - self._stop_at >= REPEAT_SIGNAL_SECONDS:
+                log.info("stopping now: in-flight jobs are given back")
+                self.consumer.abandon.set()
             return
+        self._stop_at = now
         grace = self.worker.shutdown_grace_seconds
         log.info("stopping: no new jobs; %g s for the jobs in flight", grace)
         self.consumer.stop()
