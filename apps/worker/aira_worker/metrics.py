@@ -56,8 +56,15 @@ SWEEPER_RESENT = Counter(
 
 
 def serve_metrics(port: int) -> None:
-    """Serve `/metrics` on all interfaces (the collector sidecar scrapes it); 0 means off."""
+    """Serve `/metrics` on all interfaces (the collector sidecar scrapes it); 0 means off.
+
+    A taken port does not stop the worker: answering users matters more than being scraped, and
+    the missing heartbeat metric raises the worker-down alert."""
     if port == 0:
         return
-    start_http_server(port)
+    try:
+        start_http_server(port)
+    except OSError as exc:
+        log.error("metrics endpoint not started on port %d: %s", port, exc)
+        return
     log.info("metrics on :%d/metrics", port)
