@@ -71,4 +71,7 @@ def test_conversation_input_is_validated(api: Api) -> None:
         too_long = client.post("/api/conversations", json={"title": "x" * 201})
         not_an_id = client.get("/api/conversations/abc")
         bad_page = client.get("/api/conversations", params={"limit": 0})
-    assert too_long.status_code == not_an_id.status_code == bad_page.status_code == 422
+        huge_id = client.get(f"/api/conversations/{10**21}")
+        huge_offset = client.get("/api/conversations", params={"offset": 10**21})
+    statuses = {r.status_code for r in (too_long, not_an_id, bad_page, huge_id, huge_offset)}
+    assert statuses == {422}

@@ -7,16 +7,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from aira_api.deps import LoginLimiterDep, SessionDep, StateDep
+from aira_api.responses import errors
 from aira_api.schemas.auth import Token
 from aira_api.schemas.users import UserCreate, UserPublic
 from aira_api.security import create_access_token, hash_password, verify_password
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=errors(413))
 
 _email_taken = HTTPException(status.HTTP_409_CONFLICT, detail="Email is already registered")
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserPublic,
+    responses=errors(409),
+)
 def register(body: UserCreate, session: SessionDep) -> User:
     email = body.email.lower()
     if session.exec(select(User).where(User.email == email)).first() is not None:
@@ -32,7 +38,7 @@ def register(body: UserCreate, session: SessionDep) -> User:
     return user
 
 
-@router.post("/token", response_model=Token)
+@router.post("/token", response_model=Token, responses=errors(401, 429))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,

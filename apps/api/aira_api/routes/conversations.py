@@ -1,9 +1,10 @@
 from aira_core.models import Conversation, Message
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 from sqlmodel import col, delete, func, select
 
 from aira_api.deps import CurrentUser, SessionDep
-from aira_api.schemas.common import Page
+from aira_api.responses import errors
+from aira_api.schemas.common import Id, Limit, Offset, Page
 from aira_api.schemas.conversations import (
     ConversationCreate,
     ConversationPublic,
@@ -13,7 +14,9 @@ from aira_api.schemas.conversations import (
 from aira_api.schemas.messages import MessagePublic
 from aira_api.services.ownership import owned_conversation
 
-router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+router = APIRouter(
+    prefix="/api/conversations", tags=["conversations"], responses=errors(401, 404, 413)
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationPublic)
@@ -31,8 +34,8 @@ def create_conversation(
 def list_conversations(
     user: CurrentUser,
     session: SessionDep,
-    offset: int = Query(default=0, ge=0),
-    limit: int = Query(default=50, ge=1, le=200),
+    offset: Offset = 0,
+    limit: Limit = 50,
 ) -> Page[ConversationPublic]:
     """The user's conversations, most recently active first."""
     mine = Conversation.user_id == user.id
@@ -49,7 +52,7 @@ def list_conversations(
 
 @router.get("/{conversation_id}", response_model=ConversationWithMessages)
 def read_conversation(
-    conversation_id: int, user: CurrentUser, session: SessionDep
+    conversation_id: Id, user: CurrentUser, session: SessionDep
 ) -> ConversationWithMessages:
     """The conversation with all its messages, oldest first."""
     conversation = owned_conversation(session, user, conversation_id)
@@ -64,7 +67,7 @@ def read_conversation(
 
 @router.patch("/{conversation_id}", response_model=ConversationPublic)
 def update_conversation(
-    conversation_id: int, body: ConversationUpdate, user: CurrentUser, session: SessionDep
+    conversation_id: Id, body: ConversationUpdate, user: CurrentUser, session: SessionDep
 ) -> Conversation:
     conversation = owned_conversation(session, user, conversation_id)
     conversation.title = body.title
@@ -74,7 +77,7 @@ def update_conversation(
 
 
 @router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_conversation(conversation_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_conversation(conversation_id: Id, user: CurrentUser, session: SessionDep) -> Response:
     """Deletes the conversation and its messages; answers still generating are dropped."""
     conversation = owned_conversation(session, user, conversation_id)
     session.exec(delete(Message).where(col(Message.conversation_id) == conversation.id))

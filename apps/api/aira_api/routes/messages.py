@@ -6,6 +6,8 @@ from fastapi import APIRouter, Header, HTTPException, Response, status
 from sse_starlette import EventSourceResponse
 
 from aira_api.deps import CurrentUser, EngineDep, PollerDep, QueueDep, SessionDep
+from aira_api.responses import errors
+from aira_api.schemas.common import Id
 from aira_api.schemas.messages import (
     IDEMPOTENCY_KEY_PATTERN,
     MessageCreate,
@@ -18,7 +20,7 @@ from aira_api.services.ownership import owned_conversation, owned_message
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(prefix="/api", tags=["messages"])
+router = APIRouter(prefix="/api", tags=["messages"], responses=errors(401, 404, 413))
 
 IdempotencyKey = Annotated[
     str | None,
@@ -36,7 +38,7 @@ IdempotencyKey = Annotated[
     response_model=MessagePair,
 )
 def send_message(
-    conversation_id: int,
+    conversation_id: Id,
     body: MessageCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -59,7 +61,7 @@ def send_message(
 
 
 @router.get("/messages/{message_id}", response_model=MessagePublic)
-def read_message(message_id: int, user: CurrentUser, session: SessionDep) -> MessagePublic:
+def read_message(message_id: Id, user: CurrentUser, session: SessionDep) -> MessagePublic:
     """The message as stored now: a polling alternative to the event stream."""
     return MessagePublic.of(owned_message(session, user, message_id))
 
@@ -70,7 +72,7 @@ def read_message(message_id: int, user: CurrentUser, session: SessionDep) -> Mes
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def stream_message(
-    message_id: int,
+    message_id: Id,
     user: CurrentUser,
     session: SessionDep,
     poller: PollerDep,
@@ -83,9 +85,9 @@ def stream_message(
     return job_event_response(poller, JobKind.chat, message, last_event_id, _message_payload)
 
 
-@router.post("/messages/{message_id}/stop", response_model=MessagePublic)
+@router.post("/messages/{message_id}/stop", response_model=MessagePublic, responses=errors(409))
 def stop_message(
-    message_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep
+    message_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep
 ) -> MessagePublic:
     """Stop generating the answer; the text so far is kept and the status becomes `cancelled`."""
     message = _owned_answer(session, user, message_id)
@@ -97,9 +99,10 @@ def stop_message(
     "/messages/{message_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=MessagePublic,
+    responses=errors(409),
 )
 def retry_message(
-    message_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
+    message_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
 ) -> MessagePublic:
     """Generate a failed or cancelled answer again, as a new attempt."""
     message = _owned_answer(session, user, message_id)

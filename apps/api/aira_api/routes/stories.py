@@ -2,19 +2,20 @@ from typing import Annotated
 
 from aira_core import jobs
 from aira_core.models import JobKind, Story
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Response, status
 from sqlmodel import col, func, select
 from sse_starlette import EventSourceResponse
 
 from aira_api.deps import CurrentUser, EngineDep, PollerDep, QueueDep, SessionDep
-from aira_api.schemas.common import Page
+from aira_api.responses import errors
+from aira_api.schemas.common import Id, Limit, Offset, Page
 from aira_api.schemas.stories import StoryCreate, StoryPublic
 from aira_api.services import job_control
 from aira_api.services.ownership import owned_story
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(prefix="/api/stories", tags=["stories"])
+router = APIRouter(prefix="/api/stories", tags=["stories"], responses=errors(401, 404, 413))
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=StoryPublic)
@@ -34,8 +35,8 @@ def create_story(
 def list_stories(
     user: CurrentUser,
     session: SessionDep,
-    offset: int = Query(default=0, ge=0),
-    limit: int = Query(default=50, ge=1, le=200),
+    offset: Offset = 0,
+    limit: Limit = 50,
 ) -> Page[StoryPublic]:
     """The user's stories, newest first."""
     mine = Story.user_id == user.id
@@ -47,7 +48,7 @@ def list_stories(
 
 
 @router.get("/{story_id}", response_model=StoryPublic)
-def read_story(story_id: int, user: CurrentUser, session: SessionDep) -> StoryPublic:
+def read_story(story_id: Id, user: CurrentUser, session: SessionDep) -> StoryPublic:
     return StoryPublic.of(owned_story(session, user, story_id))
 
 
@@ -57,7 +58,7 @@ def read_story(story_id: int, user: CurrentUser, session: SessionDep) -> StoryPu
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def stream_story(
-    story_id: int,
+    story_id: Id,
     user: CurrentUser,
     session: SessionDep,
     poller: PollerDep,
@@ -69,17 +70,22 @@ def stream_story(
     return job_event_response(poller, JobKind.story, story, last_event_id, _story_payload)
 
 
-@router.post("/{story_id}/stop", response_model=StoryPublic)
+@router.post("/{story_id}/stop", response_model=StoryPublic, responses=errors(409))
 def stop_story(
-    story_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep
+    story_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep
 ) -> StoryPublic:
     story = owned_story(session, user, story_id)
     return StoryPublic.of(_as_story(job_control.stop(session, engine, JobKind.story, story)))
 
 
-@router.post("/{story_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=StoryPublic)
+@router.post(
+    "/{story_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=StoryPublic,
+    responses=errors(409),
+)
 def retry_story(
-    story_id: int, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
+    story_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
 ) -> StoryPublic:
     story = owned_story(session, user, story_id)
     retried = job_control.retry(session, engine, queue, JobKind.story, story)
@@ -87,7 +93,7 @@ def retry_story(
 
 
 @router.delete("/{story_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_story(story_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_story(story_id: Id, user: CurrentUser, session: SessionDep) -> Response:
     session.delete(owned_story(session, user, story_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
