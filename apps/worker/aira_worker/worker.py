@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 
 # A stop request this soon after the first is the same signal delivered twice.
 REPEAT_SIGNAL_SECONDS = 1.0
+LOCAL_RECEIVE_WAIT_SECONDS = 2.0
+
+
+def receive_wait_seconds(settings: Settings, worker: WorkerSettings) -> float:
+    """The local queue polls its table every fraction of a second whatever the wait, so a long
+    wait saves nothing there and only delays a stop; SQS long polls save requests."""
+    if settings.queue_url == "local":
+        return min(worker.receive_wait_seconds, LOCAL_RECEIVE_WAIT_SECONDS)
+    return worker.receive_wait_seconds
 
 
 class Worker:
@@ -48,7 +57,7 @@ class Worker:
             queue,
             runner,
             concurrency=settings.worker_concurrency,
-            receive_wait_seconds=worker.receive_wait_seconds,
+            receive_wait_seconds=receive_wait_seconds(settings, worker),
             lease_seconds=settings.job_lease_seconds,
         )
         self._loop: asyncio.AbstractEventLoop | None = None
