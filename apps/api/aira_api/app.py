@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 def create_app(
     settings: Settings, *, engine: Engine | None = None, queue: JobQueue | None = None
 ) -> FastAPI:
-    """Build the app. `engine` and `queue` default to the ones the settings describe; the
-    process that runs the app owns them (the lifespan starts and stops the stream poller)."""
+    """Build the app. `engine` and `queue` default to the ones the settings describe (an engine
+    made here is closed with the app); the lifespan starts and stops the stream poller."""
     owns_engine = engine is None
     engine = engine or create_db_engine(settings.sqlalchemy_url)
     queue = TraceContextQueue(queue or open_queue(settings, engine))
@@ -70,7 +70,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
-            expose_headers=["Retry-After", "Idempotent-Replayed"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-ID"],
             max_age=600,
         )
     app.add_middleware(BodySizeLimitMiddleware)
