@@ -12,9 +12,14 @@ interface Session {
   expiresAt: number;
 }
 
+// setTimeout cannot wait longer than about 24.8 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const listeners = new Set<() => void>();
 let lastReason: LogoutReason | null = null;
+let expiryTimer: ReturnType<typeof setTimeout> | undefined;
 let current: Session | null = read();
+scheduleExpiry();
 
 function read(): Session | null {
   try {
@@ -27,6 +32,13 @@ function read(): Session | null {
   }
 }
 
+/** Ends the session when its token expires, so an idle tab returns to the login screen. */
+function scheduleExpiry(): void {
+  clearTimeout(expiryTimer);
+  if (!current) return;
+  expiryTimer = setTimeout(() => clear("expired"), Math.min(current.expiresAt - Date.now(), MAX_TIMER_MS));
+}
+
 function emit(): void {
   for (const listener of listeners) listener();
 }
@@ -35,20 +47,19 @@ function clear(reason: LogoutReason): void {
   if (!current) return;
   current = null;
   lastReason = reason;
+  clearTimeout(expiryTimer);
   localStorage.removeItem(STORAGE_KEY);
   emit();
 }
 
 export const tokenStore = {
-  getToken: (): string | null => {
-    if (current && current.expiresAt <= Date.now()) clear("expired");
-    return current?.token ?? null;
-  },
+  getToken: (): string | null => (current && current.expiresAt > Date.now() ? current.token : null),
 
   set: (token: string, expiresInSeconds: number): void => {
     current = { token, expiresAt: Date.now() + expiresInSeconds * 1000 };
     lastReason = null;
     localStorage.setItem(STORAGE_KEY, JSON.stringify(current));
+    scheduleExpiry();
     emit();
   },
 

@@ -123,6 +123,7 @@ const en: typeof ko = {
     queued: "Starting soon…",
     writing: "{{count}} characters written…",
     cancelled: "This story was stopped.",
+    stop: "Stop writing",
     pages: "Pages",
     pageOf: "Page {{page}} of {{total}}",
     previous: "Previous",

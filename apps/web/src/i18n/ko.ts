@@ -121,6 +121,7 @@ const ko = {
     queued: "곧 시작해요…",
     writing: "글자 {{count}}자를 썼어요…",
     cancelled: "동화 만들기를 중지했어요.",
+    stop: "그만 쓰기",
     pages: "페이지 이동",
     pageOf: "{{total}}쪽 중 {{page}}쪽",
     previous: "이전",

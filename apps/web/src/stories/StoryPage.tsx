@@ -1,4 +1,4 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 
@@ -8,7 +8,7 @@ import { queryKeys } from "../api/queryKeys";
 import type { Story } from "../api/types";
 import { ErrorNotice } from "../chat/ErrorNotice";
 import { liveStatus, streamPath, useJobStream } from "../stream/useJobStream";
-import { ChevronLeftIcon, RefreshIcon } from "../ui/icons";
+import { ChevronLeftIcon, RefreshIcon, StopIcon } from "../ui/icons";
 import { useErrorMessage } from "../ui/useErrorMessage";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { StoryBook } from "./StoryBook";
@@ -40,6 +40,7 @@ export function StoryPage() {
 
 function StoryContent({ story }: { story: Story }) {
   const { t } = useTranslation();
+  const errorMessage = useErrorMessage();
   const queryClient = useQueryClient();
   const key = queryKeys.story(story.id);
   const stream = useJobStream(streamPath("stories", story.id, story.status), String(story.attempt), () => {
@@ -48,10 +49,16 @@ function StoryContent({ story }: { story: Story }) {
   });
   const status = liveStatus(story.status, stream);
 
-  async function retry() {
-    const updated = await unwrap(api.POST("/api/stories/{story_id}/retry", { params: { path: { story_id: story.id } } }));
-    queryClient.setQueryData(key, updated);
-  }
+  const path = { params: { path: { story_id: story.id } } };
+  const retry = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/stories/{story_id}/retry", path)),
+    onSuccess: (updated) => queryClient.setQueryData(key, updated),
+  });
+  const stop = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/stories/{story_id}/stop", path)),
+    onSuccess: (updated) => queryClient.setQueryData(key, updated),
+  });
+  const actionError = retry.error ?? stop.error;
 
   if (status === "done" && story.status === "done") return <StoryBook story={story} />;
 
@@ -70,10 +77,21 @@ function StoryContent({ story }: { story: Story }) {
           <p>{status === "queued" ? t("stories.queued") : t("stories.writing", { count: written })}</p>
         </div>
       ) : null}
+      {status === "queued" || status === "running" ? (
+        <button type="button" className="button button--ghost" onClick={() => stop.mutate()} disabled={stop.isPending}>
+          <StopIcon />
+          {t("stories.stop")}
+        </button>
+      ) : null}
+      {actionError ? (
+        <p className="notice notice--error" role="alert">
+          {errorMessage(actionError)}
+        </p>
+      ) : null}
       {status === "failed" ? <ErrorNotice code={story.error_code} detail={story.error} /> : null}
       {status === "cancelled" ? <p className="notice notice--info">{t("stories.cancelled")}</p> : null}
       {status === "failed" || status === "cancelled" ? (
-        <button type="button" className="button button--primary" onClick={() => void retry()}>
+        <button type="button" className="button button--primary" onClick={() => retry.mutate()} disabled={retry.isPending}>
           <RefreshIcon />
           {t("chat.retry")}
         </button>
