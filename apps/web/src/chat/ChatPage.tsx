@@ -13,6 +13,7 @@ import { CloseIcon, MenuIcon } from "../ui/icons";
 import { Composer } from "./Composer";
 import { ConversationList } from "./ConversationList";
 import { titleFrom, useConversation, useCreateConversation } from "./conversationQueries";
+import { newIdempotencyKey } from "./idempotencyKey";
 import { MessageList } from "./MessageList";
 import { useMessageActions, useSendMessage } from "./messageMutations";
 
@@ -41,7 +42,7 @@ export function ChatPage() {
       queryClient.setQueryData(queryKeys.conversation(target), { ...created, messages: [] });
       void navigate(`/chat/${target}`);
     }
-    await send.mutateAsync({ conversationId: target, content, idempotencyKey: crypto.randomUUID() });
+    await send.mutateAsync({ conversationId: target, content, idempotencyKey: newIdempotencyKey() });
   }
 
   const onSettled = useCallback(() => {
@@ -57,7 +58,7 @@ export function ChatPage() {
       const index = messages.findIndex((m) => m.id === messageId);
       const question = messages.slice(0, index).findLast((m) => m.role === "user");
       if (id === null || !question) return;
-      send.mutate({ conversationId: id, content: question.content, idempotencyKey: crypto.randomUUID() });
+      send.mutate({ conversationId: id, content: question.content, idempotencyKey: newIdempotencyKey() });
     },
     [id, messages, send],
   );

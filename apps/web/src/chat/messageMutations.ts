@@ -35,11 +35,18 @@ export function useSendMessage() {
       ),
     // A lost connection is tried again with the same key: the API answers with the same pair.
     retry: (failures, error) => failures < 2 && !(error instanceof ApiError),
-    onSuccess: (pair, { conversationId }) => {
-      queryClient.setQueryData<ConversationDetail>(queryKeys.conversation(conversationId), (detail) =>
+    // A read of the thread that started before this send would land after it without the new
+    // pair: cancel it, show the pair at once, then read the stored thread again.
+    onMutate: ({ conversationId }) => queryClient.cancelQueries({ queryKey: queryKeys.conversation(conversationId) }),
+    onSuccess: async (pair, { conversationId }) => {
+      const key = queryKeys.conversation(conversationId);
+      queryClient.setQueryData<ConversationDetail>(key, (detail) =>
         withMessages(detail, [pair.user_message, pair.assistant_message]),
       );
-      return queryClient.invalidateQueries({ queryKey: queryKeys.conversations, exact: true });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: key, exact: true }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.conversations, exact: true }),
+      ]);
     },
   });
 }

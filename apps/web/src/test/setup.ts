@@ -15,6 +15,19 @@ window.matchMedia = (query: string) =>
     dispatchEvent: () => false,
   }) as unknown as MediaQueryList;
 
+// jsdom does no layout, so nothing ever resizes: an observer that never fires is faithful.
+globalThis.ResizeObserver = class {
+  observe(): void {
+    /* no layout in jsdom */
+  }
+  unobserve(): void {
+    /* no layout in jsdom */
+  }
+  disconnect(): void {
+    /* no layout in jsdom */
+  }
+};
+
 afterEach(() => {
   cleanup();
   localStorage.clear();
