@@ -11,6 +11,7 @@ import {
   DESKTOP,
   screenshot,
   screenshots,
+  seriousA11yViolations,
 } from "./support";
 
 // One person's first session, step by step, in Korean (the browser's language) until they switch.
@@ -45,6 +46,7 @@ test("registers, with clear validation messages", async ({ request }) => {
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: ko.auth.loginTitle })).toBeVisible();
   await screenshots(page, "01-login");
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   await page.getByRole("link", { name: ko.auth.register }).click();
   await page.getByLabel(ko.profile.displayName).fill("민지");
@@ -69,6 +71,7 @@ test("completes onboarding", async () => {
   await page.getByLabel(ko.profile.childAge).fill("6");
   await page.getByLabel(ko.profile.interests).fill("공룡, 우주");
   await screenshots(page, "03-onboarding");
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await page.getByRole("button", { name: ko.profile.start }).click();
   await expect(page).toHaveURL(/\/chat$/);
   await expect(page.getByRole("heading", { name: ko.chat.emptyTitle })).toBeVisible();
@@ -90,6 +93,7 @@ test("streams an answer token by token", async ({ request }) => {
   const conversations = page.getByRole("navigation", { name: ko.chat.conversations });
   await expect(conversations.getByRole("link", { name: said[0] })).toBeVisible();
   await screenshots(page, "05-chat-answer");
+  expect(await seriousA11yViolations(page)).toEqual([]);
 });
 
 test("resumes a streaming answer after a reload", async ({ request }) => {
@@ -186,6 +190,7 @@ test("writes a story and shows it as pages", async ({ request }) => {
   await expect(page.getByRole("heading", { name: "The Echo Story" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText("3쪽 중 1쪽")).toBeVisible();
   await screenshots(page, "11-story-page1");
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await page.getByRole("button", { name: ko.stories.next }).click();
   await page.getByRole("button", { name: ko.stories.next }).click();
   await expect(page.getByText("3쪽 중 3쪽")).toBeVisible();
@@ -208,6 +213,7 @@ test("switches to English and to the dark theme", async () => {
   await page.getByRole("button", { name: en.shell.darkTheme }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await screenshots(page, "13-chat-dark");
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   // The choice is remembered: a reload stays in English.
   await page.reload();
