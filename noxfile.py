@@ -18,7 +18,7 @@ def dev(session: nox.Session) -> None:
 
 @nox.session
 def monitoring(session: nox.Session) -> None:
-    """Prometheus + AlertManager (Debian packages) on loopback, scraping the local API and worker."""
+    """Prometheus + AlertManager (Debian packages) on loopback, scraping the local API, worker."""
     session.run("python", "-m", "observability.monitoring", *session.posargs)
 
 
@@ -48,7 +48,7 @@ def web(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite against real parts (SQLite, MariaDB, moto server, OpenAI-speaking server)."""
+    """The whole test suite against real parts (SQLite, MariaDB, moto server, an OpenAI server)."""
     session.run("pytest", *session.posargs)
 
 
