@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { isActive, type JobStatus } from "../api/types";
 import { type FinalStatus, streamJob } from "./streamJob";
@@ -26,6 +26,11 @@ export function useJobStream(
   const [state, setState] = useState<JobStreamState>(IDLE);
   const streamKey = path ? `${path}#${attemptKey}` : null;
   const [streamedKey, setStreamedKey] = useState(streamKey);
+  // The latest callback, read when the stream ends: a new callback must not restart the stream.
+  const onFinalRef = useRef(onFinal);
+  useEffect(() => {
+    onFinalRef.current = onFinal;
+  });
 
   // A new job (or a new attempt of it) starts from an empty stream.
   if (streamedKey !== streamKey) {
@@ -40,22 +45,20 @@ export function useJobStream(
       path,
       {
         onDelta: (text) => setState((s) => ({ ...s, started: true, text: s.text + text })),
-        onReset: () => setState((s) => ({ ...s, text: "" })),
+        onReset: () => setState((s) => ({ ...s, started: true, text: "" })),
         onReconnecting: (reconnecting) => setState((s) => ({ ...s, reconnecting })),
         onFinal: (status) => {
           setState((s) => ({ ...s, final: status, reconnecting: false }));
-          onFinal(status);
+          onFinalRef.current(status);
         },
       },
       controller.signal,
     ).catch(() => {
       // Fatal stream errors (the job is gone or not ours): fall back to the stored row.
-      if (!controller.signal.aborted) onFinal("failed");
+      if (!controller.signal.aborted) onFinalRef.current("failed");
     });
     return () => controller.abort();
-    // onFinal is a callback from the caller; re-subscribing on its identity would restart streams.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [streamKey]);
+  }, [path, streamKey]);
 
   return state;
 }
