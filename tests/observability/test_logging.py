@@ -75,7 +75,13 @@ def test_the_current_trace_is_on_each_line(
 
 
 def test_uvicorn_records_go_through_the_same_handler(output: io.StringIO) -> None:
-    logging.getLogger("uvicorn.access").info('"GET /healthz HTTP/1.1" 200')
+    # As uvicorn leaves its loggers when it configured logging itself (log_level="warning").
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(logging.WARNING)
+    access.propagate = False
+    access.addHandler(logging.StreamHandler(io.StringIO()))
+    configure_logging("api", level="INFO", stream=output)
+    access.info('"GET /healthz HTTP/1.1" 200')
     (line,) = _lines(output)
     assert line["logger"] == "uvicorn.access"
 

@@ -187,7 +187,9 @@ def configure_logging(
         root.removeHandler(existing)
     root.addHandler(json_handler(service, stream))
     root.setLevel((level or os.environ.get("AIRA_LOG_LEVEL") or "INFO").upper())
+    # uvicorn may have given its loggers handlers and levels of their own: the root decides.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         library_logger = logging.getLogger(name)
         library_logger.handlers.clear()
+        library_logger.setLevel(logging.NOTSET)
         library_logger.propagate = True
