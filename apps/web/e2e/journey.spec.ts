@@ -252,3 +252,17 @@ test("logs out", async () => {
   await page.goto("/chat");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("logs back in, after a clear message for a wrong password", async () => {
+  await page.getByLabel(en.auth.email).fill(email);
+  await page.getByLabel(en.auth.password).fill("not-the-password");
+  await page.getByRole("button", { name: en.auth.login }).click();
+  await expect(page.getByRole("alert")).toHaveText(en.auth.wrongCredentials);
+  await screenshots(page, "16-login-wrong-password");
+
+  await page.getByLabel(en.auth.password).fill(password);
+  await page.getByRole("button", { name: en.auth.login }).click();
+  await expect(page).toHaveURL(/\/chat$/);
+  await page.getByRole("navigation", { name: en.shell.navigation }).getByRole("link", { name: en.shell.stories }).click();
+  await expect(page.getByRole("link", { name: /The Echo Story/ })).toBeVisible();
+});

@@ -21,5 +21,5 @@ test("announces the offline responder and still answers", async ({ page }) => {
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "done");
   await expect(lastAnswer(page)).toContainText("오프라인 모드");
   await expect(banner).toBeVisible();
-  await screenshots(page, "16-offline");
+  await screenshots(page, "17-offline");
 });
