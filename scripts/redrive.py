@@ -5,12 +5,7 @@
 
 Works on the configured queue (AIRA_QUEUE_URL: `local` or an SQS queue URL, with AIRA_DLQ_URL)
 and database (AIRA_DATABASE_URL). For every dead letter it shows the job and what happens to it:
-
-- `retry`: the job was marked failed because its receives ran out (`retries_exhausted`): a new
-  attempt is queued, so the user gets an answer after all (as the Retry button would do).
-- `move`: the job still waits (queued or running): the message goes back to the source queue.
-- `obsolete`: the job is already final or newer than the message: the message goes back too and
-  the worker discards it, since only the current attempt can be claimed.
+`retry`, `move` or `obsolete` (see aira_core.dead_letters, shared with the operators' console).
 
 Messages move in batches at most `--rate` per second, with a progress bar.
 """
@@ -19,49 +14,17 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from aira_core import jobs
-from aira_core.db import create_db_engine, session_scope
-from aira_core.models import JOB_TABLES, JobStatus
+from aira_core.db import create_db_engine
+from aira_core.dead_letters import RETRIES_EXHAUSTED, Plan, plan_for, retry_jobs
 from aira_core.queue import open_queue
-from aira_core.queue.port import DeadLetter, JobQueue
+from aira_core.queue.port import JobQueue
 from aira_core.settings import load_settings
-from sqlalchemy import Engine
 from tqdm import tqdm
 
-RETRIES_EXHAUSTED = "retries_exhausted"
+__all__ = ["RETRIES_EXHAUSTED", "Plan", "main", "move_back", "plan_for", "retry_jobs"]
+
 BATCH = 10
-
-
-@dataclass(frozen=True)
-class Plan:
-    letter: DeadLetter
-    ref: jobs.JobRef | None
-    status: str
-    error_code: str
-    action: str  # retry | move | obsolete
-
-
-def plan_for(engine: Engine, letter: DeadLetter) -> Plan:
-    try:
-        ref = jobs.JobRef.parse(letter.body)
-    except (ValueError, KeyError, TypeError):
-        return Plan(letter, None, "-", "-", "obsolete")
-    with session_scope(engine) as session:
-        row = session.get(JOB_TABLES[ref.kind], ref.id)
-    if row is None:
-        return Plan(letter, ref, "missing", "-", "obsolete")
-    code = row.error_code or ""
-    if row.attempt != ref.attempt:
-        action = "obsolete"
-    elif row.status == JobStatus.failed and code == RETRIES_EXHAUSTED:
-        action = "retry"
-    elif row.status in (JobStatus.queued, JobStatus.running):
-        action = "move"
-    else:
-        action = "obsolete"
-    return Plan(letter, ref, row.status, code or "-", action)
 
 
 def print_plans(plans: Sequence[Plan]) -> None:
@@ -76,23 +39,6 @@ def print_plans(plans: Sequence[Plan]) -> None:
             f"{plan.letter.message_id:<40} {job:<14} {attempt:>7} {plan.letter.receive_count:>8} "
             f"{plan.status:<10} {plan.error_code:<20} {plan.action}"
         )
-
-
-def retry_jobs(engine: Engine, queue: JobQueue, plans: Sequence[Plan]) -> int:
-    """Start a new attempt of each job whose receives ran out and publish it."""
-    retried = 0
-    for plan in plans:
-        if plan.action != "retry" or plan.ref is None:
-            continue
-        new_ref = jobs.retry(engine, plan.ref.kind, plan.ref.id)
-        if new_ref is None:
-            continue  # retried meanwhile (by its user) or no longer failed
-        with session_scope(engine) as session:
-            row = session.get(JOB_TABLES[new_ref.kind], new_ref.id)
-        if row is not None:
-            jobs.publish(engine, queue, row)
-            retried += 1
-    return retried
 
 
 def move_back(queue: JobQueue, total: int, rate: float) -> int:

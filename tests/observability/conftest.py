@@ -11,13 +11,22 @@ from typing import TypeVar
 import pulumi
 import pytest
 from aira_core.tracing import configure_tracing
+from opentelemetry import trace
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.util._once import Once
 
 from scripts.plan.capture import CapturingMonitor
 from scripts.plan.mocks import ACCOUNT_ID, AwsMocks
+from tests.api.conftest import (  # noqa: F401 - the API's fixtures, for the console tests
+    api,
+    api_app,
+    api_queue,
+    launch_api,
+    make_settings,
+)
 from tests.components.conftest import Registered, resolve  # noqa: F401 - shared fixture
 
 T = TypeVar("T")
@@ -122,19 +131,21 @@ def otlp_collector() -> Iterator[OtlpCollector]:
     collector.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def _memory_exporter() -> InMemorySpanExporter:
-    exporter = InMemorySpanExporter()
-    configure_tracing("aira-tests", processor=SimpleSpanProcessor(exporter))
-    return exporter
+def _reset_global_tracer_provider() -> None:
+    """Back to "no tracer provider installed", as OpenTelemetry's own test utilities do: the
+    provider is process-global, and other tests must not find one left behind."""
+    trace._TRACER_PROVIDER_SET_ONCE = Once()
+    trace._TRACER_PROVIDER = None
 
 
 @pytest.fixture
-def finished_spans(_memory_exporter: InMemorySpanExporter) -> Iterator[InMemorySpanExporter]:
-    """Spans finished in this process during the test (the SDK provider is process-global)."""
-    _memory_exporter.clear()
-    yield _memory_exporter
-    _memory_exporter.clear()
+def finished_spans() -> Iterator[InMemorySpanExporter]:
+    """Spans finished during the test, from a tracer provider installed for this test only."""
+    exporter = InMemorySpanExporter()
+    _reset_global_tracer_provider()
+    configure_tracing("aira-tests", processor=SimpleSpanProcessor(exporter))
+    yield exporter
+    _reset_global_tracer_provider()
 
 
 class ObservabilityMocks(AwsMocks):

@@ -19,7 +19,7 @@ from aira_api.metrics import MetricsMiddleware
 from aira_api.middleware.body_limit import BodySizeLimitMiddleware
 from aira_api.middleware.request_id import RequestIdMiddleware
 from aira_api.middleware.security_headers import SecurityHeadersMiddleware
-from aira_api.routes import auth, conversations, health, messages, meta, stories, users
+from aira_api.routes import admin, auth, conversations, health, messages, meta, stories, users
 from aira_api.state import AppState
 from aira_api.streaming.poller import JobPoller
 from aira_api.traced_queue import TraceContextQueue
@@ -52,7 +52,7 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.aira = state
-    for module in (auth, users, conversations, messages, stories, meta, health):
+    for module in (auth, users, conversations, messages, stories, meta, health, admin):
         app.include_router(module.router)
     add_api_not_found(app)
     if mount_web_app(app, settings.web_dist):

@@ -39,4 +39,5 @@ class UserPublic(BaseModel):
     child_name: str | None
     child_age: int | None
     interests: list[str]
+    is_admin: bool = Field(description="Sees the operators' console (made with `aira-admin`)")
     created_at: UtcDatetime

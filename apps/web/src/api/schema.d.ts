@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/api/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dead Letters
+         * @description Dead-lettered jobs (up to 100), each with its error and what a redrive would do.
+         */
+        get: operations["dead_letters_api_admin_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/dead-letters/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redrive
+         * @description Retry the jobs whose receives ran out and move the listed messages back to the queue.
+         */
+        post: operations["redrive_api_admin_dead_letters_redrive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description Queue depth and oldest age, jobs by status over the last hour, failures by error code.
+         */
+        get: operations["overview_api_admin_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -395,6 +455,22 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** ConsoleOverview */
+        ConsoleOverview: {
+            /**
+             * Failures
+             * @description Failed jobs by error code, most first
+             */
+            failures: components["schemas"]["FailureCount"][];
+            /** Failures Hours */
+            failures_hours: number;
+            /**
+             * Jobs Last Hour
+             * @description Jobs created in the last hour
+             */
+            jobs_last_hour: components["schemas"]["StatusCount"][];
+            queue: components["schemas"]["QueueDepth"];
+        };
         /** ConversationCreate */
         ConversationCreate: {
             /**
@@ -444,16 +520,57 @@ export interface components {
              */
             updated_at: string;
         };
+        /** DeadLetterPublic */
+        DeadLetterPublic: {
+            /**
+             * Action
+             * @description What a redrive does: retry the failed job, move the message back for a job still waiting, or move back a message the worker will discard
+             * @enum {string}
+             */
+            action: "retry" | "move" | "obsolete";
+            /** Attempt */
+            attempt: number | null;
+            /** Error */
+            error: string;
+            /** Error Code */
+            error_code: string;
+            /** Job Id */
+            job_id: number | null;
+            kind: components["schemas"]["JobKind"] | null;
+            /** Message Id */
+            message_id: string;
+            /** Receive Count */
+            receive_count: number;
+            /** Status */
+            status: string;
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /** Detail */
             detail: string;
+        };
+        /** FailureCount */
+        FailureCount: {
+            /** Count */
+            count: number;
+            /** Error Code */
+            error_code: string;
+            /**
+             * Last At
+             * Format: date-time
+             */
+            last_at: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /**
+         * JobKind
+         * @enum {string}
+         */
+        JobKind: "chat" | "story";
         /**
          * JobStatus
          * @enum {string}
@@ -527,6 +644,40 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["StoryPublic"][];
+        };
+        /** QueueDepth */
+        QueueDepth: {
+            /** Dead Letters */
+            dead_letters: number;
+            /** In Flight */
+            in_flight: number;
+            /** Oldest Age Seconds */
+            oldest_age_seconds: number;
+            /** Visible */
+            visible: number;
+        };
+        /** RedriveRequest */
+        RedriveRequest: {
+            /**
+             * Confirm
+             * @description Must be true: a redrive cannot be undone
+             * @constant
+             */
+            confirm: true;
+        };
+        /** RedriveResult */
+        RedriveResult: {
+            /** Moved */
+            moved: number;
+            /** Retried */
+            retried: number;
+        };
+        /** StatusCount */
+        StatusCount: {
+            /** Count */
+            count: number;
+            kind: components["schemas"]["JobKind"];
+            status: components["schemas"]["JobStatus"];
         };
         /** StoryCreate */
         StoryCreate: {
@@ -640,6 +791,11 @@ export interface components {
             id: number;
             /** Interests */
             interests: string[];
+            /**
+             * Is Admin
+             * @description Sees the operators' console (made with `aira-admin`)
+             */
+            is_admin: boolean;
             /** Locale */
             locale: string;
         };
@@ -681,6 +837,90 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    dead_letters_api_admin_dead_letters_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPublic"][];
+                };
+            };
+        };
+    };
+    redrive_api_admin_dead_letters_redrive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedriveRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedriveResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_api_admin_overview_get: {
+        parameters: {
+            query?: {
+                failures_hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleOverview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     register_api_auth_register_post: {
         parameters: {
             query?: never;
