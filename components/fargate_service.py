@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -107,6 +108,10 @@ class FargateServiceArgs:
     """Time between SIGTERM and SIGKILL to finish in-flight work (Fargate maximum)."""
     health_check_grace_seconds: int = 60
     """Time for migrations on start before the load balancer's health checks count."""
+    sidecars: Sequence[Mapping[str, Any]] = ()
+    """More containers of each task (e.g. the telemetry collector), as ECS container definitions
+    without a log configuration: they log to the service's log group. Their AWS permissions
+    belong in `task_grants`."""
 
     def __post_init__(self) -> None:
         size_error = fargate_size_error(self.cpu, self.memory)
@@ -263,18 +268,25 @@ class FargateService(pulumi.ComponentResource):
                 {"name": key, "valueFrom": secret.value_from}
                 for key, secret in sorted(args.secrets.items())
             ],
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": self.log_group.name,
-                    "awslogs-region": args.region,
-                    "awslogs-stream-prefix": name,
-                },
-            },
+            "logConfiguration": self._log_configuration(args, name),
             "linuxParameters": {"initProcessEnabled": True},
             "stopTimeout": args.stop_timeout_seconds,
         }
-        return pulumi.Output.json_dumps([container])
+        sidecars = [
+            {**sidecar, "logConfiguration": self._log_configuration(args, sidecar["name"])}
+            for sidecar in args.sidecars
+        ]
+        return pulumi.Output.json_dumps([container, *sidecars])
+
+    def _log_configuration(self, args: FargateServiceArgs, stream_prefix: str) -> dict[str, Any]:
+        return {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": self.log_group.name,
+                "awslogs-region": args.region,
+                "awslogs-stream-prefix": stream_prefix,
+            },
+        }
 
     def _load_balancers(
         self, name: str, args: FargateServiceArgs

@@ -11,6 +11,13 @@ from policies.iam_documents import (
 )
 from policies.model import PolicySpec
 
+SIDECAR_MANIFESTS = {
+    "type": "array",
+    "items": {"type": "string"},
+    "default": ["observability/collector/iam.json"],
+    "description": "IAM manifests (relative to the repository) of sidecar containers, each "
+    "named after its manifest's service: a task role also allows what its sidecars declare",
+}
 _ATTACHING = (ROLE, ROLE_POLICY_ATTACHMENT, POLICY_ATTACHMENT, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE)
 
 IAM_POLICY_SPECS = (
@@ -79,8 +86,10 @@ IAM_POLICY_SPECS = (
     ),
     PolicySpec(
         "iam-wildcard-only-actions-on-execution-roles",
-        "Wildcard-only actions (ecr:GetAuthorizationToken) only on execution roles.",
+        "Wildcard-only actions (ecr:GetAuthorizationToken) only on execution roles, or on a "
+        "task role whose sidecar's manifest declares them on `*` (X-Ray uploads).",
         stack_rule=iam_roles.wildcard_only_actions_only_on_execution_roles,
+        config_properties={"sidecarManifests": SIDECAR_MANIFESTS},
     ),
     PolicySpec(
         "ecs-task-role-matches-manifest",
@@ -91,7 +100,8 @@ IAM_POLICY_SPECS = (
                 "type": "string",
                 "default": "apps",
                 "description": "Directory (relative to the repository) of <service>/iam.json",
-            }
+            },
+            "sidecarManifests": SIDECAR_MANIFESTS,
         },
     ),
 )

@@ -20,11 +20,12 @@ from policies.iam_documents import (
     trust_document,
 )
 from policies.iam_knowledge import is_wildcard_only
-from policies.manifests import load_manifests
+from policies.manifests import Manifest, load_manifests, load_sidecar_manifests
 from policies.model import Finding, Resource, Stack
 from policies.values import as_list
 
 ECS_TASKS = "ecs-tasks.amazonaws.com"
+AMP_WORKSPACE = "aws:amp/workspace:Workspace"
 # What the ECS agent does with a task's execution role, by the kind of resource it touches.
 _IMAGE_PULL = frozenset(
     {"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}
@@ -192,25 +193,57 @@ def execution_role_grants_only_task_needs(
 def wildcard_only_actions_only_on_execution_roles(
     stack: Stack, config: Mapping[str, Any]
 ) -> Iterator[Finding]:
-    execution_roles = {link.execution_role.urn for link in task_roles(stack) if link.execution_role}
+    links = list(task_roles(stack))
+    execution_roles = {link.execution_role.urn for link in links if link.execution_role}
+    sidecars = load_sidecar_manifests(config["sidecarManifests"])
+    declared_on_any = {
+        link.task_role.urn: _actions_on_any_resource(_sidecars_of(link, sidecars))
+        for link in links
+        if link.task_role is not None
+    }
     for role in stack.of_type(ROLE):
         if role.urn in execution_roles:
             continue
         for document in role_permissions(stack, role).documents:
             for statement in document.statements:
-                granted = [a for a in statement.allowed_actions if is_wildcard_only(a)]
+                granted = [
+                    a
+                    for a in statement.allowed_actions
+                    if is_wildcard_only(a) and a not in declared_on_any.get(role.urn, set())
+                ]
                 if granted and statement.has_wildcard_resource:
                     yield Finding(f"{granted} on Resource * is for execution roles only", role.urn)
 
 
+def _sidecars_of(link: TaskRoles, sidecars: Mapping[str, Manifest]) -> list[Manifest]:
+    """Manifests of the task definition's sidecar containers (named after their service)."""
+    names = {container.name for container in containers(link.task_definition)}
+    return [manifest for service, manifest in sidecars.items() if service in names]
+
+
+def _actions_on_any_resource(manifests: Iterable[Manifest]) -> set[str]:
+    return {
+        action
+        for manifest in manifests
+        for resource, actions in manifest.actions_by_resource
+        if resource == "*"
+        for action in actions
+    }
+
+
 def manifest_resource_arns(stack: Stack) -> dict[str, str]:
     """The ARNs behind the manifests' logical keys: `jobs-queue` is the one queue with a
-    dead-letter queue, `jobs-dlq` that dead-letter queue."""
+    dead-letter queue, `jobs-dlq` that dead-letter queue, `amp-workspace` the one Managed
+    Prometheus workspace; `*` stands for itself (actions AWS only authorises on every resource)."""
+    arns = {"*": "*"}
     pairs = list(dead_letter_pairs(stack))
-    if len(pairs) != 1:
-        return {}
-    queue, dlq_arn = pairs[0]
-    return {"jobs-queue": str(queue.props.get("arn")), "jobs-dlq": dlq_arn}
+    if len(pairs) == 1:
+        queue, dlq_arn = pairs[0]
+        arns |= {"jobs-queue": str(queue.props.get("arn")), "jobs-dlq": dlq_arn}
+    workspaces = list(stack.of_type(AMP_WORKSPACE))
+    if len(workspaces) == 1:
+        arns["amp-workspace"] = str(workspaces[0].props.get("arn"))
+    return arns
 
 
 def _service_of(link: TaskRoles, services: set[str]) -> str | None:
@@ -228,6 +261,7 @@ def task_role_matches_manifest(stack: Stack, config: Mapping[str, Any]) -> Itera
     """A task role allows exactly the actions its service's code calls (`apps/<service>/iam.json`),
     the service being the one a container of the task definition is named after."""
     manifests = load_manifests(config["manifestsDirectory"])
+    sidecars = load_sidecar_manifests(config["sidecarManifests"])
     for link in task_roles(stack):
         if link.task_role is None:
             continue
@@ -245,15 +279,18 @@ def task_role_matches_manifest(stack: Stack, config: Mapping[str, Any]) -> Itera
                 f"task role attaches {list(permissions.opaque_attachments)}", link.task_role.urn
             )
         manifest = manifests[service]
+        declared_by = [manifest, *_sidecars_of(link, sidecars)]
         arns = manifest_resource_arns(stack)
-        unmapped = sorted({key for key, _ in manifest.actions_by_resource} - set(arns))
+        unmapped = sorted(
+            {key for m in declared_by for key, _ in m.actions_by_resource} - set(arns)
+        )
         if unmapped:
             yield Finding(
                 f"{manifest.source} names resources {unmapped} this stack lacks", link.task_role.urn
             )
             continue
         declared = _by_resource(
-            (arns[key], actions) for key, actions in manifest.actions_by_resource
+            (arns[key], actions) for m in declared_by for key, actions in m.actions_by_resource
         )
         granted = _by_resource(
             (resource, frozenset(statement.allowed_actions))

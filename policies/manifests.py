@@ -1,6 +1,7 @@
 """The services' IAM manifests (`apps/<service>/iam.json`): the actions each one's code calls."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,15 @@ def parse_manifest(text: str, source: str) -> Manifest:
     ):
         raise MalformedValueError(f"{source}: service and actions must be strings")
     return Manifest(service, statements, source)
+
+
+def load_sidecar_manifests(paths: Sequence[str]) -> dict[str, Manifest]:
+    """Manifests of sidecar containers (named by each manifest's `service`), by container name;
+    paths are relative to the repository."""
+    manifests = [
+        parse_manifest((REPOSITORY_ROOT / path).read_text(encoding="utf-8"), path) for path in paths
+    ]
+    return {manifest.service: manifest for manifest in manifests}
 
 
 def load_manifests(directory: str) -> dict[str, Manifest]:

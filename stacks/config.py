@@ -92,6 +92,8 @@ class StackSettings:
     openai_api_key: pulumi.Output[str]
     max_receives: int
     job_lease_seconds: int
+    managed_prometheus: bool
+    managed_grafana: bool
 
 
 class _Reader:
@@ -166,7 +168,16 @@ def load_settings() -> StackSettings:
         openai_api_key=reader.secret("openaiApiKey"),
         max_receives=reader.integer("queueMaxReceives", 1, 1000),
         job_lease_seconds=reader.integer("jobLeaseSeconds", 5, 43200),
+        managed_prometheus=reader.boolean("managedPrometheus"),
+        managed_grafana=_managed_grafana(reader),
     )
+
+
+def _managed_grafana(reader: _Reader) -> bool:
+    grafana = reader.boolean("managedGrafana")
+    if grafana and not reader.boolean("managedPrometheus"):
+        raise InvalidConfigError("managedGrafana", "needs managedPrometheus: it shows its metrics")
+    return grafana
 
 
 def _domain_name(reader: _Reader) -> str:

@@ -1,7 +1,7 @@
 """The whole Aira deployment: network, edge, queue, database, images, services and alerts."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pulumi
@@ -24,11 +24,18 @@ from components.https_load_balancer import HttpsLoadBalancer, HttpsLoadBalancerA
 from components.job_queue import JobQueue, JobQueueArgs
 from components.mysql_database import MySqlDatabase, MySqlDatabaseArgs
 from components.network import Network, NetworkArgs
+from components.observability import (
+    CloudWatchDashboardArgs,
+    CollectorSidecar,
+    Observability,
+    ObservabilityArgs,
+)
 from components.service_manifest import ServiceManifest
 from stacks.config import ServiceSettings, StackSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 API_PORT = 8000
+WORKER_METRICS_PORT = 9101
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class Shared:
     queue: JobQueue
     database: MySqlDatabase
     jwt_secret: AppSecret
+    observability: Observability | None
+    """Managed Prometheus and the collector sidecars, when the stack turns them on."""
 
 
 def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
@@ -69,12 +78,17 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
         ),
         database=_database(settings, network),
         jwt_secret=_jwt_secret(settings),
+        observability=None,
     )
+    alerts = _alerts(shared, edge)
+    if settings.managed_prometheus:
+        shared = replace(shared, observability=_observability(settings, alerts))
     api = _api_service(shared, edge)
     worker = _worker_service(shared, _openai_key(settings))
     shared.database.allow_from("api", api.security_group.id)
     shared.database.allow_from("worker", worker.security_group.id)
-    alerts = _alerts(shared, edge)
+    if shared.observability is not None:
+        shared.observability.add_dashboard(_dashboard_args(shared, edge, api, worker))
     return {
         "url": edge.url,
         "queueUrl": shared.queue.queue.url,
@@ -135,6 +149,38 @@ def _alerts(shared: Shared, edge: HttpsLoadBalancer) -> Alerts:
             emails=shared.settings.alert_emails,
         ),
     )
+
+
+def _observability(settings: StackSettings, alerts: Alerts) -> Observability:
+    return Observability(
+        "aira",
+        ObservabilityArgs(
+            region=settings.region,
+            alert_topic_arn=alerts.topic.arn,
+            grafana=settings.managed_grafana,
+        ),
+    )
+
+
+def _dashboard_args(
+    shared: Shared, edge: HttpsLoadBalancer, api: FargateService, worker: FargateService
+) -> CloudWatchDashboardArgs:
+    return CloudWatchDashboardArgs(
+        load_balancer_arn_suffix=edge.load_balancer.arn_suffix,
+        target_group_arn_suffix=edge.target_group.arn_suffix,
+        queue_name=shared.queue.queue.name,
+        dlq_name=shared.queue.dlq.name,
+        cluster_name=shared.cluster.name,
+        api_service_name=api.service_name,
+        worker_service_name=worker.service_name,
+        db_instance_id=shared.database.identifier,
+    )
+
+
+def _collector(shared: Shared, service: str, metrics_port: int) -> CollectorSidecar | None:
+    if shared.observability is None:
+        return None
+    return shared.observability.collector_sidecar(service, metrics_port)
 
 
 def _openai_key(settings: StackSettings) -> AppSecret:
@@ -224,7 +270,11 @@ def _service(
     environment: Mapping[str, pulumi.Input[str]],
     secrets: Mapping[str, ContainerSecret],
     load_balancer: LoadBalancerAttachment | None = None,
+    metrics_port: int = API_PORT,
 ) -> FargateService:
+    collector = _collector(shared, service, metrics_port)
+    if collector is not None:
+        environment = {**environment, **collector.app_environment}
     return FargateService(
         f"aira-{service}",
         FargateServiceArgs(
@@ -238,7 +288,8 @@ def _service(
             scaling=scaling,
             environment=environment,
             secrets=secrets,
-            task_grants=_task_grants(shared, service),
+            task_grants=(*_task_grants(shared, service), *(collector.grants if collector else ())),
+            sidecars=(collector.container,) if collector else (),
             container_port=API_PORT if load_balancer else None,
             load_balancer=load_balancer,
             cpu=sizing.cpu,
@@ -278,11 +329,12 @@ def _worker_service(shared: Shared, openai_key: AppSecret) -> FargateService:
         "worker",
         shared.settings.worker,
         BacklogScaling(queue_name=shared.queue.queue.name),
-        environment=_environment(shared),
+        environment={**_environment(shared), "AIRA_WORKER_METRICS_PORT": str(WORKER_METRICS_PORT)},
         secrets={
             **_secrets(shared),
             "OPENAI_API_KEY": ContainerSecret(
                 value_from=openai_key.arn, grant=openai_key.grant_read()
             ),
         },
+        metrics_port=WORKER_METRICS_PORT,
     )

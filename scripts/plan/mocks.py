@@ -87,6 +87,20 @@ class AwsMocks(pulumi.runtime.Mocks):
                 return {"fqdn": inputs.get("name")}
             case "aws:cloudwatch/logGroup:LogGroup":
                 return {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"}
+            case "aws:amp/workspace:Workspace":
+                workspace = f"ws-{name}"
+                return {
+                    "arn": f"arn:aws:aps:{region}:{ACCOUNT_ID}:workspace/{workspace}",
+                    "prometheusEndpoint": (
+                        f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}/"
+                    ),
+                }
+            case "aws:grafana/workspace:Workspace":
+                return {"endpoint": f"g-{name}.grafana-workspace.{region}.amazonaws.com"}
+            case "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount":
+                return {"serviceAccountId": f"{name}-id"}
+            case "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken":
+                return {"key": "glsa_mock_token_" + "x" * 32}
             case "random:index/randomPassword:RandomPassword":
                 return {"result": "mock-random-password-" + "x" * 43}
         return {}
