@@ -64,7 +64,7 @@ def test_bound_request_and_job_ids_are_on_each_line(output: io.StringIO) -> None
 
 
 def test_the_current_trace_is_on_each_line(
-    output: io.StringIO, finished_spans: InMemorySpanExporter
+    finished_spans: InMemorySpanExporter, output: io.StringIO
 ) -> None:
     with tracer().start_as_current_span("request"):
         logging.getLogger("aira").info("traced")
