@@ -12,6 +12,7 @@ import { AppShell } from "./shell/AppShell";
 const ChatPage = lazy(() => import("./chat/ChatPage").then((m) => ({ default: m.ChatPage })));
 const ProfilePage = lazy(() => import("./profile/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 const StoriesPage = lazy(() => import("./stories/StoriesPage").then((m) => ({ default: m.StoriesPage })));
+const ConsolePage = lazy(() => import("./console/ConsolePage").then((m) => ({ default: m.ConsolePage })));
 const StoryPage = lazy(() => import("./stories/StoryPage").then((m) => ({ default: m.StoryPage })));
 
 export function AppRoutes() {
@@ -28,6 +29,7 @@ export function AppRoutes() {
           <Route path="/chat/:conversationId?" element={<ChatPage />} />
           <Route path="/stories" element={<StoriesPage />} />
           <Route path="/stories/:storyId" element={<StoryPage />} />
+          <Route path="/console" element={<ConsolePage />} />
         </Route>
       </Route>
       <Route path="*" element={<Navigate to="/chat" replace />} />

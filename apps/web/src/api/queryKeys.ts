@@ -6,4 +6,7 @@ export const queryKeys = {
   conversation: (id: number) => ["conversations", id] as const,
   stories: ["stories"] as const,
   story: (id: number) => ["stories", id] as const,
+  console: ["console"] as const,
+  consoleOverview: ["console", "overview"] as const,
+  deadLetters: ["console", "dead-letters"] as const,
 };

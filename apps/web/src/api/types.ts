@@ -12,6 +12,9 @@ export type JobStatus = Message["status"];
 export type Story = Schemas["StoryPublic"];
 export type StoryCreate = Schemas["StoryCreate"];
 export type Meta = Schemas["Meta"];
+export type ConsoleOverview = Schemas["ConsoleOverview"];
+export type DeadLetter = Schemas["DeadLetterPublic"];
+export type RedriveResult = Schemas["RedriveResult"];
 
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
 

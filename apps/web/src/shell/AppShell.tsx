@@ -2,7 +2,7 @@ import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 
-import { useLogOut } from "../auth/session";
+import { useLogOut, useMe } from "../auth/session";
 import { LogoutIcon } from "../ui/icons";
 import { OfflineBanner } from "./OfflineBanner";
 import { PreferenceButtons } from "./PreferenceButtons";
@@ -11,6 +11,7 @@ import { PreferenceButtons } from "./PreferenceButtons";
 export function AppShell() {
   const { t } = useTranslation();
   const logOut = useLogOut();
+  const me = useMe();
 
   return (
     <div className="shell">
@@ -28,6 +29,7 @@ export function AppShell() {
           <NavLink to="/chat">{t("shell.chat")}</NavLink>
           <NavLink to="/stories">{t("shell.stories")}</NavLink>
           <NavLink to="/profile">{t("shell.profile")}</NavLink>
+          {me.data?.is_admin ? <NavLink to="/console">{t("shell.console")}</NavLink> : null}
         </nav>
         <div className="shell__actions">
           <PreferenceButtons />
