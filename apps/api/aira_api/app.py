@@ -6,7 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from aira_core.db import create_db_engine
+import anyio.to_thread
+from aira_core.db import create_db_engine, pool_capacity
 from aira_core.queue import open_queue
 from aira_core.queue.port import JobQueue
 from aira_core.settings import Settings
@@ -82,6 +83,12 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: AppState = app.state.aira
+    # Sync routes run on anyio's thread pool (40 threads). More threads than pooled connections
+    # would make the surplus wait for a connection and fail after the pool timeout under load.
+    capacity = pool_capacity(state.engine)
+    if capacity is not None:
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = min(limiter.total_tokens, capacity)
     poller = asyncio.create_task(state.poller.run(), name="stream-poller")
     try:
         yield

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, pool_size)
     # READ COMMITTED: a session reused across polls must see other processes' commits.
     return create_engine(
         url,
@@ -23,8 +23,15 @@ def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+def _sqlite_engine(url: str, pool_size: int) -> Engine:
+    # Sized like the MySQL pool: SQLAlchemy's default (5 + 10) is smaller than the thread pools
+    # that use it, and a thread that waits 30 s for a pooled connection fails its request.
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        connect_args={"check_same_thread": False, "timeout": 30},
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -36,6 +43,15 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def pool_capacity(engine: Engine) -> int | None:
+    """How many connections the engine's pool hands out at most (None: no fixed limit)."""
+    size = getattr(engine.pool, "size", None)
+    overflow = getattr(engine.pool, "_max_overflow", None)  # QueuePool keeps it private
+    if not callable(size) or not isinstance(overflow, int) or overflow < 0:
+        return None
+    return int(size()) + overflow
 
 
 @contextmanager

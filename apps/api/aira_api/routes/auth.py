@@ -25,11 +25,11 @@ _email_taken = HTTPException(status.HTTP_409_CONFLICT, detail="Email is already 
 )
 def register(body: UserCreate, session: SessionDep) -> User:
     email = body.email.lower()
+    # Hashed before the session holds a pooled connection: the hash takes a while.
+    hashed = hash_password(body.password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise _email_taken
-    user = User(
-        email=email, password_hash=hash_password(body.password), display_name=body.display_name
-    )
+    user = User(email=email, password_hash=hashed, display_name=body.display_name)
     session.add(user)
     try:
         session.commit()
@@ -57,6 +57,7 @@ def login(
             headers={"Retry-After": str(wait)},
         )
     user = session.exec(select(User).where(User.email == email)).first()
+    session.close()  # the hash takes a while; the pooled connection is not needed meanwhile
     valid = verify_password(form.password, user.password_hash if user else None)
     if user is None or not valid:
         limiter.record_failure(email, address)
