@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.security import OAuth2PasswordBearer
 
 from aira_api.deps import EngineDep, QueueDep, SessionDep, StateDep
+from aira_api.responses import ErrorDetail, errors
 from aira_api.schemas.admin import (
     ConsoleOverview,
     DeadLetterPublic,
@@ -41,6 +42,10 @@ router = APIRouter(
     prefix="/api/admin",
     tags=["admin"],
     dependencies=[Depends(require_admin, scope="function")],
+    responses={
+        **errors(404, 413),
+        503: {"model": ErrorDetail, "description": "The job queue is unreachable"},
+    },
 )
 
 
