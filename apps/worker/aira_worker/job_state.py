@@ -8,6 +8,7 @@ from aira_core.db import session_scope
 from aira_core.jobs import JobRef
 from aira_core.models import FINAL_STATUSES, JOB_TABLES, JobStatus, utcnow
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class JobState:
 def load_state(engine: Engine, ref: JobRef) -> JobState | None:
     """None when the row no longer exists."""
     table = JOB_TABLES[ref.kind]
-    stmt = select(table.status, table.attempt, table.lease_until).where(table.id == ref.id)
+    stmt = select(col(table.status), col(table.attempt), col(table.lease_until)).where(
+        col(table.id) == ref.id
+    )
     with session_scope(engine) as session:
         row = session.execute(stmt).one_or_none()
     if row is None:
