@@ -1,7 +1,9 @@
 """Dependencies, as `Annotated` aliases so route signatures read like prose."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
+
+import anyio.to_thread
 
 from aira_core.models import User
 from aira_core.queue.port import JobQueue
@@ -54,9 +56,17 @@ PollerDep = Annotated[JobPoller, Depends(get_poller)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 
 
-def get_session(engine: EngineDep) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+async def get_session(state: StateDep) -> AsyncIterator[Session]:
+    session = Session(state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            # Hands the connection back on threads of its own: waiting for a route thread while
+            # holding a connection deadlocks under load (those threads wait for connections).
+            await anyio.to_thread.run_sync(session.close, limiter=state.session_closers)
+        else:
+            session.close()
 
 
 # Closed as soon as the route returns, before the response is sent: a streaming response must not
@@ -71,9 +81,14 @@ _invalid_credentials = HTTPException(
 )
 
 
-def get_current_user(session: SessionDep, token: TokenDep, state: StateDep) -> User:
+def get_current_user(token: TokenDep, state: StateDep) -> User:
+    """The token's user, read on a connection of its own that is back in the pool before the
+    route runs (routes re-attach the returned row to their session when they change it)."""
     user_id = user_id_from_token(token, state.jwt_secret)
-    user = session.get(User, user_id) if user_id is not None else None
+    if user_id is None:
+        raise _invalid_credentials
+    with Session(state.engine, expire_on_commit=False) as session:
+        user = session.get(User, user_id)
     if user is None:
         raise _invalid_credentials
     return user

@@ -1,6 +1,8 @@
 """What one API process holds for its lifetime, created by the app factory and its lifespan."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import anyio
 
 from aira_core.queue.port import JobQueue
 from aira_core.settings import Settings
@@ -19,3 +21,5 @@ class AppState:
     poller: JobPoller
     login_limiter: LoginLimiter
     owns_engine: bool  # created by the app factory, so closed with the app
+    # Threads that only hand connections back to the pool, apart from the route threads.
+    session_closers: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(8))
