@@ -1,7 +1,9 @@
-"""Sending messages: one transaction, then the queue; validation; idempotency; stop and retry."""
+"""Sending messages: one transaction, then the queue; validation; idempotency; stop, retry and
+regenerate."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 from aira_core import jobs
@@ -161,3 +163,104 @@ def test_retry_starts_a_new_attempt_and_queues_it(api: Api, api_queue: JobQueue)
         None,
     )
     assert _queued_refs(api_queue) == [JobRef(JobKind.chat, answer["id"], 2)]
+
+
+def _answered(api: Api, client: httpx.Client, path: str, content: str, text: str) -> dict[str, Any]:
+    """Send `content` and act as the worker: the answer is done with `text`."""
+    answer: dict[str, Any] = client.post(path, json={"content": content}).json()[
+        "assistant_message"
+    ]
+    assert jobs.complete(api.engine, claim_answer(api.engine, answer), text)
+    return answer
+
+
+def test_regenerate_writes_the_latest_answer_again_in_place(api: Api, api_queue: JobQueue) -> None:
+    with api.user() as client:
+        path = _conversation(client)
+        answer = _answered(api, client, path, "hi", "Hello!")
+        assert len(_queued_refs(api_queue)) == 1
+        regenerated = client.post(f"/api/messages/{answer['id']}/regenerate")
+        queued = _queued_refs(api_queue)
+        claim = claim_answer(api.engine, regenerated.json())
+        assert jobs.complete(api.engine, claim, "Hi there!")
+        stored = client.get(f"/api/messages/{answer['id']}").json()
+        thread = client.get(path.removesuffix("/messages")).json()["messages"]
+    assert regenerated.status_code == 202
+    body = regenerated.json()
+    assert (body["id"], body["status"], body["attempt"], body["content"]) == (
+        answer["id"],
+        "queued",
+        2,
+        "",
+    )
+    assert queued == [JobRef(JobKind.chat, answer["id"], 2)]
+    assert (stored["status"], stored["attempt"], stored["content"]) == ("done", 2, "Hi there!")
+    assert [(m["role"], m["content"]) for m in thread] == [
+        ("user", "hi"),
+        ("assistant", "Hi there!"),
+    ]
+
+
+def test_regenerate_refuses_all_but_the_latest_done_answer(api: Api, api_queue: JobQueue) -> None:
+    with api.user() as client, api.user() as stranger:
+        path = _conversation(client)
+        first = _answered(api, client, path, "one", "First answer")
+        pair = client.post(path, json={"content": "two"}).json()
+        question, latest = pair["user_message"], pair["assistant_message"]
+
+        def regenerate(message: dict[str, Any], by: httpx.Client = client) -> httpx.Response:
+            return by.post(f"/api/messages/{message['id']}/regenerate")
+
+        queued = regenerate(latest)
+        claim = claim_answer(api.engine, latest)
+        running = regenerate(latest)
+        assert jobs.fail(api.engine, claim, "server_error", "boom")
+        failed = regenerate(latest)
+        assert client.post(f"/api/messages/{latest['id']}/retry").status_code == 202
+        assert client.post(f"/api/messages/{latest['id']}/stop").status_code == 200
+        cancelled = regenerate(latest)
+        earlier = regenerate(first)
+        user_message = regenerate(question)
+        others = regenerate(first, stranger)
+        missing = client.post("/api/messages/999999999/regenerate")
+        _queued_refs(api_queue)
+        first_now = client.get(f"/api/messages/{first['id']}").json()
+    conflicts = (queued, running, failed, cancelled, earlier, user_message)
+    assert [r.status_code for r in conflicts] == [409] * 6
+    assert [r.json()["detail"] for r in conflicts] == [
+        "Already queued: the answer is being written",
+        "Already running: the answer is being written",
+        "Only a done answer can be regenerated: retry a failed one",
+        "Only a done answer can be regenerated: retry a cancelled one",
+        "Only the latest answer of a conversation can be regenerated",
+        "Only an answer can be stopped, retried or regenerated",
+    ]
+    assert others.status_code == missing.status_code == 404
+    assert (first_now["status"], first_now["attempt"], first_now["content"]) == (
+        "done",
+        1,
+        "First answer",
+    )
+
+
+def test_concurrent_regenerates_start_exactly_one_attempt(api: Api, api_queue: JobQueue) -> None:
+    token = api.register()
+    with api.client(token) as client:
+        answer = _answered(api, client, _conversation(client), "hi", "Hello!")
+    _queued_refs(api_queue)
+
+    def regenerate(_: int) -> httpx.Response:
+        with api.client(token) as own:
+            return own.post(f"/api/messages/{answer['id']}/regenerate")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(regenerate, range(8)))
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [202] + [409] * 7
+    assert {r.json()["detail"] for r in responses if r.status_code == 409} == {
+        "Already queued: the answer is being written"
+    }
+    assert _queued_refs(api_queue) == [JobRef(JobKind.chat, answer["id"], 2)]
+    with Session(api.engine) as session:
+        stored = session.get(Message, answer["id"])
+        assert stored is not None and (stored.status, stored.attempt) == ("queued", 2)

@@ -138,6 +138,27 @@ def test_retry_while_streaming_resets_then_streams_the_new_attempt(api: Api) -> 
     assert second[-1].json()["attempt"] == 2
 
 
+def test_regenerating_a_done_answer_resets_then_streams_the_new_attempt(api: Api) -> None:
+    with api.user() as client:
+        answer = _ask(client)
+        path = f"/api/messages/{answer['id']}/events"
+        jobs.complete(api.engine, claim_answer(api.engine, answer), "The first answer")
+        first = read_events(client, path)
+        assert client.post(f"/api/messages/{answer['id']}/regenerate").status_code == 202
+        claim = claim_answer(api.engine, {**answer, "attempt": 2})
+        jobs.save_progress(api.engine, claim, "Another")
+        partial = read_events(client, path, last_event_id=first[-1].id, limit=2)
+        jobs.complete(api.engine, claim, "Another answer")
+        rest = read_events(client, path, last_event_id=partial[-1].id)
+        fresh = read_events(client, path)
+    assert [e.event for e in first] == ["delta", "done"]
+    assert [e.event for e in partial] == ["reset", "delta"]
+    assert [e.event for e in rest] == ["delta", "done"]
+    assert text_of(first + partial + rest) == "Another answer"
+    assert rest[-1].json()["attempt"] == 2
+    assert text_of(fresh) == "Another answer"
+
+
 def test_open_streams_share_one_query_per_tick(api: Api, api_app: FastAPI) -> None:
     streams = 12
     statements: list[str] = []

@@ -167,27 +167,50 @@ def cancel(engine: Engine, kind: JobKind, job_id: int) -> bool:
         return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
 
 
-def retry(engine: Engine, kind: JobKind, job_id: int) -> JobRef | None:
+def retry(engine: Engine, kind: JobKind, job_id: int, *, regenerate: bool = False) -> JobRef | None:
     """Start a new attempt of a failed or cancelled job; the caller publishes it.
+
+    With `regenerate`, start a new attempt of a done answer instead, only while it is the latest
+    message of its conversation (a later message was written after this answer).
 
     One conditional UPDATE, so of two concurrent retries exactly one starts an attempt."""
     table = JOB_TABLES[kind]
     final = (JobStatus.failed, JobStatus.cancelled)
     with session_scope(engine) as session:
-        stmt = (
-            update(table)
-            .where(col(table.id) == job_id, col(table.status).in_(final))
-            .values(
-                status=JobStatus.queued,
-                attempt=col(table.attempt) + 1,
-                content="",
-                error_code=None,
-                error=None,
-                lease_token=None,
-                lease_until=None,
-                enqueued_at=None,
-                updated_at=utcnow(),
+        stmt = update(table).where(col(table.id) == job_id)
+        if not regenerate:
+            stmt = stmt.where(col(table.status).in_(final))
+        else:
+            if kind is not JobKind.chat:
+                raise ValueError("only an answer can be regenerated")
+            conversation = session.execute(
+                select(col(Message.conversation_id)).where(col(Message.id) == job_id)
+            ).scalar_one_or_none()
+            if conversation is None:
+                return None
+            # The latest id through a derived table: MySQL lets an UPDATE read its own table
+            # only from a materialised derived table (one with LIMIT always is).
+            latest = (
+                select(col(Message.id))
+                .where(col(Message.conversation_id) == conversation)
+                .order_by(col(Message.id).desc())
+                .limit(1)
+                .subquery("latest")
             )
+            stmt = stmt.where(
+                col(Message.status) == JobStatus.done,
+                col(Message.id) == select(latest.c.id).scalar_subquery(),
+            )
+        stmt = stmt.values(
+            status=JobStatus.queued,
+            attempt=col(table.attempt) + 1,
+            content="",
+            error_code=None,
+            error=None,
+            lease_token=None,
+            lease_until=None,
+            enqueued_at=None,
+            updated_at=utcnow(),
         )
         if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
             return None

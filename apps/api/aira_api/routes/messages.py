@@ -104,17 +104,36 @@ def stop_message(
 def retry_message(
     message_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
 ) -> MessagePublic:
-    """Generate a failed or cancelled answer again, as a new attempt."""
+    """Generate a failed or cancelled answer again, as a new attempt (a done one is
+    regenerated instead)."""
     message = _owned_answer(session, user, message_id)
     retried = job_control.retry(session, engine, queue, JobKind.chat, message)
     return MessagePublic.of(_as_message(retried))
+
+
+@router.post(
+    "/messages/{message_id}/regenerate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=MessagePublic,
+    responses=errors(409),
+)
+def regenerate_message(
+    message_id: Id, user: CurrentUser, session: SessionDep, engine: EngineDep, queue: QueueDep
+) -> MessagePublic:
+    """Write a done answer again, in place: a new attempt (`queued`, `attempt` + 1, empty text)
+    that replaces its text. Only the latest message of its conversation can be regenerated; a
+    failed or cancelled answer is retried instead. Of concurrent requests exactly one starts the
+    attempt, the others get 409. Its `events` stream starts with `reset` for a client still
+    holding the old text (`Last-Event-ID` of the earlier attempt)."""
+    message = _owned_answer(session, user, message_id)
+    return MessagePublic.of(job_control.regenerate(session, engine, queue, message))
 
 
 def _owned_answer(session: SessionDep, user: CurrentUser, message_id: int) -> Message:
     message = owned_message(session, user, message_id)
     if message.role != "assistant":
         raise HTTPException(
-            status.HTTP_409_CONFLICT, detail="Only an answer can be stopped or retried"
+            status.HTTP_409_CONFLICT, detail="Only an answer can be stopped, retried or regenerated"
         )
     return message
 

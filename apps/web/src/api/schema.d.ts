@@ -209,6 +209,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messages/{message_id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regenerate Message
+         * @description Write a done answer again, in place: a new attempt (`queued`, `attempt` + 1, empty text)
+         *     that replaces its text. Only the latest message of its conversation can be regenerated; a
+         *     failed or cancelled answer is retried instead. Of concurrent requests exactly one starts the
+         *     attempt, the others get 409. Its `events` stream starts with `reset` for a client still
+         *     holding the old text (`Last-Event-ID` of the earlier attempt).
+         */
+        post: operations["regenerate_message_api_messages__message_id__regenerate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{message_id}/retry": {
         parameters: {
             query?: never;
@@ -220,7 +244,8 @@ export interface paths {
         put?: never;
         /**
          * Retry Message
-         * @description Generate a failed or cancelled answer again, as a new attempt.
+         * @description Generate a failed or cancelled answer again, as a new attempt (a done one is
+         *     regenerated instead).
          */
         post: operations["retry_message_api_messages__message_id__retry_post"];
         delete?: never;
@@ -1564,6 +1589,73 @@ export interface operations {
             };
             /** @description Not found, or owned by another user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    regenerate_message_api_messages__message_id__regenerate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePublic"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found, or owned by another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Conflicts with the resource's current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
