@@ -9,7 +9,9 @@ Answers are deterministic and show what the server was sent: they quote the last
 the user message before it (so a test can tell the conversation history reached the model), and
 a request whose system prompt asks for the story format (a `Title:` line, pages separated by a
 line `---`) gets a story in that format. An answer takes `latency` seconds in total, spread over
-its tokens (default 2.0, as in the load tests).
+its tokens (default 2.0, as in the load tests). A `note` set through `POST /_control` is added as a
+last sentence to every chat answer until changed (`""` removes it), as sampling would word a
+regenerated answer differently.
 
 Faults are armed through `POST /_control` (or `OpenAIServerControl`), each for the next `count`
 requests or, with `"count": null`, for every request until reset:
@@ -71,6 +73,7 @@ class FaultRequest(BaseModel):
     count: int | None = Field(default=1, ge=1)  # None: every request until reset
     retry_after: float = Field(default=1.0, ge=0)
     latency: float | None = Field(default=None, ge=0)
+    note: str | None = Field(default=None, max_length=200)  # "": no note
     reset: bool = False
 
 
@@ -84,6 +87,7 @@ class ArmedFault:
 @dataclass
 class ServerState:
     latency: float
+    note: str = ""
     faults: deque[ArmedFault] = field(default_factory=deque)
     counters: Counter[str] = field(default_factory=Counter)
     recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=RECENT_REQUESTS))
@@ -112,8 +116,11 @@ class ServerState:
                 self.faults.clear()
                 self.counters.clear()
                 self.recent.clear()
+                self.note = ""
             if control.latency is not None:
                 self.latency = control.latency
+            if control.note is not None:
+                self.note = control.note
             if control.fault is not None:
                 self.faults.append(ArmedFault(control.fault, control.count, control.retry_after))
 
@@ -121,6 +128,7 @@ class ServerState:
         with self.lock:
             return {
                 "latency": self.latency,
+                "note": self.note,
                 "counters": dict(self.counters),
                 "armed": [
                     {"fault": f.name, "remaining": f.remaining, "retry_after": f.retry_after}
@@ -146,8 +154,8 @@ def _wants_story(messages: list[dict[str, Any]]) -> bool:
     return all(marker in system for marker in STORY_MARKERS)
 
 
-def answer_for(messages: list[dict[str, Any]]) -> str:
-    """The deterministic answer to a conversation."""
+def answer_for(messages: list[dict[str, Any]], note: str = "") -> str:
+    """The deterministic answer to a conversation; `note` ends a chat answer."""
     said = _user_messages(messages)
     last = said[-1] if said else ""
     if _wants_story(messages):
@@ -158,7 +166,8 @@ def answer_for(messages: list[dict[str, Any]]) -> str:
             "They shared what they had, and everyone went home happy. The end."
         )
     heard_before = f" Earlier you said: {said[-2]}." if len(said) > 1 else ""
-    return f"You said: {last}.{heard_before} This is answer number {len(said)}."
+    ending = f" {note}" if note else ""
+    return f"You said: {last}.{heard_before} This is answer number {len(said)}.{ending}"
 
 
 def tokens_of(text: str) -> list[str]:
@@ -235,7 +244,7 @@ async def _stream(
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     model = str(request.get("model", "test-model"))
     messages = list(request.get("messages", []))
-    tokens = tokens_of(answer_for(messages))
+    tokens = tokens_of(answer_for(messages, state.note))
     delay = state.latency / max(len(tokens), 1)
     finish = "stop"
     yield _chunk(completion_id, model, {"role": "assistant", "content": ""}, None)
@@ -267,7 +276,7 @@ async def _complete(
     state: ServerState, http: Request, request: dict[str, Any], fault: ArmedFault | None
 ) -> Response:
     messages = list(request.get("messages", []))
-    text = answer_for(messages)
+    text = answer_for(messages, state.note)
     tokens = tokens_of(text)
     finish = "stop"
     if fault is not None and fault.name == "stall":
@@ -353,6 +362,10 @@ class OpenAIServerControl:
 
     def set_latency(self, seconds: float) -> dict[str, Any]:
         return self._post(latency=seconds)
+
+    def set_note(self, note: str) -> dict[str, Any]:
+        """End every chat answer with `note` ("" removes it)."""
+        return self._post(note=note)
 
     def reset(self) -> dict[str, Any]:
         """Disarm every fault and zero the counters."""

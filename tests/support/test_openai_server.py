@@ -40,6 +40,17 @@ def test_streams_an_answer_that_quotes_the_conversation(
     assert server.control.counter("completions") == 1
 
 
+def test_a_note_ends_every_answer_until_removed(openai_server: RunningServer) -> None:
+    client = _client(openai_server)
+    plain = "You said: 안녕. Earlier you said: hello. This is answer number 2."
+    assert openai_server.control.set_note("Put another way.")["note"] == "Put another way."
+    noted = client.chat.completions.create(model="m", messages=CONVERSATION)
+    openai_server.control.set_note("")
+    removed = client.chat.completions.create(model="m", messages=CONVERSATION)
+    assert noted.choices[0].message.content == f"{plain} Put another way."
+    assert removed.choices[0].message.content == plain
+
+
 def test_faults_are_served_in_order_then_answers_resume(openai_server: RunningServer) -> None:
     client = _client(openai_server)
     openai_server.control.inject("rate_limit", count=1, retry_after=3)

@@ -139,6 +139,34 @@ test("shows a failed answer's error, and Retry completes it", async ({ request }
   await expect(answer.getByRole("alert")).toHaveCount(0);
 });
 
+test("regenerates the last answer in place", async ({ request }) => {
+  const answer = lastAnswer(page);
+  const first = expectedAnswer(said);
+  await expect(answer.locator(".markdown")).toHaveText(first);
+  const answers = await page.locator("article.message--assistant").count();
+  const questions = await page.locator("article.message--user").count();
+
+  await llmControl(request, { latency: 4, note: "Here it is, put another way." });
+  await answer.getByRole("button", { name: ko.chat.regenerate }).click();
+  // The old text goes at once and the new attempt streams where it was.
+  await expect(answer).toHaveAttribute("data-status", /^(queued|running)$/);
+  await expect(answer.getByText(first, { exact: true })).toHaveCount(0);
+  const partials = await partialLengthsWhileStreaming(answer);
+  expect(partials.size, "the new answer should grow in several steps").toBeGreaterThan(2);
+  const regenerated = `${first} Here it is, put another way.`;
+  expect(Math.max(...partials), "it starts from nothing, not after the old text").toBeLessThanOrEqual(regenerated.length);
+  await expect(answer).toHaveAttribute("data-status", "done");
+  await expect(answer.locator(".markdown")).toHaveText(regenerated);
+  await expect(page.locator("article.message--assistant")).toHaveCount(answers);
+  await expect(page.locator("article.message--user")).toHaveCount(questions);
+
+  // The stored answer is the new one.
+  await page.reload();
+  await expect(lastAnswer(page).locator(".markdown")).toHaveText(regenerated);
+  await expect(page.locator("article.message--assistant")).toHaveCount(answers);
+  await llmControl(request, { note: "" });
+});
+
 test("follows a streaming answer until the reader scrolls up", async ({ request }) => {
   await page.setViewportSize(PHONE);
   await llmControl(request, { latency: 8 });

@@ -29,10 +29,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
-/** Steers the local OpenAI-speaking server: answer latency and injected faults. */
+/** Steers the local OpenAI-speaking server: answer latency, injected faults, and a note ending
+ * every answer (so a regenerated answer reads differently; "" removes it). */
 export async function llmControl(
   request: APIRequestContext,
-  change: { latency?: number; fault?: string; count?: number; reset?: boolean },
+  change: { latency?: number; fault?: string; count?: number; note?: string; reset?: boolean },
 ): Promise<void> {
   const response = await request.post(`${LLM_URL}/_control`, { data: change });
   expect(response.ok()).toBe(true);

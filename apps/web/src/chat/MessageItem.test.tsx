@@ -75,6 +75,14 @@ describe("MessageItem", () => {
     expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
   });
 
+  it("regenerates the latest finished answer, not retries it", async () => {
+    const { onRegenerate, onRetry } = renderItem(answer({ content: "Hi!" }));
+    expect(screen.queryByRole("button", { name: "Retry" })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Regenerate" }));
+    expect(onRegenerate).toHaveBeenCalledWith(7);
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
   it("streams a running answer and reports its final status", async () => {
     const fetchMock = vi.fn().mockResolvedValue(
       sseResponse([

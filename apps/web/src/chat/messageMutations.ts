@@ -66,5 +66,14 @@ export function useMessageActions(conversationId: number) {
     mutationFn: (id: number) => unwrap(api.POST("/api/messages/{message_id}/retry", { params: { path: { message_id: id } } })),
     onSuccess: store,
   });
-  return { stop, retry };
+  // A new attempt of a done answer, in place: the stored row comes back queued with empty text,
+  // so the item drops the old text and streams the new attempt. A read of the thread that started
+  // before would bring the old text back: cancel it first.
+  const regenerate = useMutation({
+    mutationFn: (id: number) =>
+      unwrap(api.POST("/api/messages/{message_id}/regenerate", { params: { path: { message_id: id } } })),
+    onMutate: () => queryClient.cancelQueries({ queryKey: key }),
+    onSuccess: store,
+  });
+  return { stop, retry, regenerate };
 }
