@@ -37,9 +37,9 @@ async def keep_claimed(
     lease_seconds: int,
     lost: asyncio.Event,
 ) -> None:
-    """Run until cancelled; sets `lost` when the job is no longer ours (stopped or reclaimed)."""
-    # The message became invisible at receive, the lease at claim: align them now.
-    await extend_visibility(queue, receipt, lease_seconds)
+    """Run until cancelled; sets `lost` when the job is no longer ours (stopped or reclaimed).
+    The receive made the message invisible for a whole lease (and `keep_invisible` kept it so
+    while it waited its turn), so both need renewing only a third of a lease from now."""
     while True:
         await asyncio.sleep(heartbeat_interval(lease_seconds))
         try:

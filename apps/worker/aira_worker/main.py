@@ -38,7 +38,7 @@ async def serve(settings: Settings, worker_settings: WorkerSettings) -> None:
     threads = min(max(settings.worker_concurrency + 4, MIN_THREADS), MAX_THREADS)
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="aira-worker"))
-    engine = create_db_engine(settings.sqlalchemy_url, pool_size=max(threads // 3, 5))
+    engine = create_db_engine(settings.sqlalchemy_url, pool_size=threads)
     responder = create_responder(settings, worker_settings)
     try:
         # The API migrates too; doing it here as well makes the start order irrelevant.

@@ -28,7 +28,7 @@ from aira_worker.metrics import (
     QUEUE_LAG,
     TIME_TO_FIRST_TOKEN,
 )
-from aira_worker.progress import ProgressWriter
+from aira_worker.progress import ProgressFlusher, ProgressWriter
 from aira_worker.prompts import Prompt, build_prompt
 from aira_worker.responder import Responder
 from aira_worker.settlement import Outcome, Settlement
@@ -56,6 +56,7 @@ class JobRunner:
         self.worker = worker
         self.lease_seconds = lease_seconds
         self.settlement = Settlement(engine, queue, worker, max_receives=max_receives)
+        self.progress = ProgressFlusher(engine, worker.flush_interval_seconds)
 
     async def run(self, message: ReceivedMessage, abandon: asyncio.Event) -> Outcome:
         """Handle one message; `abandon` set means: stop now and give the job back (shutdown)."""
@@ -96,7 +97,7 @@ class JobRunner:
         self, claim: Claim, message: ReceivedMessage, abandon: asyncio.Event
     ) -> Outcome:
         lost = asyncio.Event()
-        writer = ProgressWriter(self.engine, claim, self.worker.flush_interval_seconds, lost)
+        writer = ProgressWriter(claim, lost)
         try:
             async with self._held(claim, message, writer, lost):
                 prompt = await self._prompt_for(claim, message)
@@ -118,18 +119,16 @@ class JobRunner:
     ) -> AsyncIterator[None]:
         """Heartbeat and partial-text flushes run while the job is generated, and stop before it
         is settled (so neither races the final write)."""
-        heartbeat = keep_claimed(
-            self.engine, self.queue, claim, message.receipt, self.lease_seconds, lost
+        heartbeat = asyncio.create_task(
+            keep_claimed(self.engine, self.queue, claim, message.receipt, self.lease_seconds, lost)
         )
-        helpers = [asyncio.create_task(heartbeat), asyncio.create_task(writer.run())]
         try:
-            yield
+            with self.progress.tracking(writer):
+                yield
         finally:
-            for task in helpers:
-                task.cancel()
-            for task in helpers:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
 
     async def _prompt_for(self, claim: Claim, message: ReceivedMessage) -> Prompt:
         job_input = await asyncio.to_thread(load_input, self.engine, claim.ref)
