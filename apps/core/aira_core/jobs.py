@@ -12,11 +12,12 @@ queue just says "look at job X". Transitions:
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, Update, or_, select, update
 from sqlmodel import col
 
 from aira_core.db import session_scope
@@ -107,8 +108,8 @@ def claim(engine: Engine, ref: JobRef, lease_seconds: int) -> Claim | None:
             updated_at=now,
         )
     )
-    with session_scope(engine) as session:
-        claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        claimed = connection.execute(stmt).rowcount == 1
     return Claim(ref, token) if claimed else None
 
 
@@ -120,7 +121,18 @@ def renew(engine: Engine, claim: Claim, lease_seconds: int) -> bool:
 
 def save_progress(engine: Engine, claim: Claim, content: str) -> bool:
     """Store the partial text so far; False when the job is no longer ours."""
-    return _update_claimed(engine, claim, {"content": content})
+    return save_progress_batch(engine, [(claim, content)])[0]
+
+
+def save_progress_batch(engine: Engine, progress: Sequence[tuple[Claim, str]]) -> list[bool]:
+    """Store several jobs' partial texts in one transaction; False for each job that is no
+    longer ours."""
+    now = utcnow()
+    with engine.begin() as connection:
+        return [
+            connection.execute(_claimed(claim, {"content": text, "updated_at": now})).rowcount == 1
+            for claim, text in progress
+        ]
 
 
 def complete(engine: Engine, claim: Claim, content: str, **fields: Any) -> bool:
@@ -250,26 +262,31 @@ def stale_jobs(
 def _update_claimed(
     engine: Engine, claim: Claim, values: dict[str, Any], touch: bool = True
 ) -> bool:
-    table = JOB_TABLES[claim.ref.kind]
     if touch:
         values = values | {"updated_at": utcnow()}
-    with session_scope(engine) as session:
-        stmt = (
-            update(table)
-            .where(col(table.id) == claim.ref.id, col(table.lease_token) == claim.token)
-            .where(col(table.status) == JobStatus.running)
-            .values(**values)
-        )
-        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        return connection.execute(_claimed(claim, values)).rowcount == 1
+
+
+def _claimed(claim: Claim, values: dict[str, Any]) -> Update:
+    """The UPDATE of a job that only applies while `claim` still holds it. Run on a connection,
+    not a session: the ORM would look for the rows among its loaded objects on every write."""
+    table = JOB_TABLES[claim.ref.kind]
+    return (
+        update(table)
+        .where(col(table.id) == claim.ref.id, col(table.lease_token) == claim.token)
+        .where(col(table.status) == JobStatus.running)
+        .values(**values)
+    )
 
 
 def _update(engine: Engine, ref: JobRef, values: dict[str, Any], status: JobStatus) -> bool:
     table = JOB_TABLES[ref.kind]
-    with session_scope(engine) as session:
-        stmt = (
-            update(table)
-            .where(col(table.id) == ref.id, col(table.attempt) == ref.attempt)
-            .where(col(table.status) == status)
-            .values(**values)
-        )
-        return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(col(table.id) == ref.id, col(table.attempt) == ref.attempt)
+        .where(col(table.status) == status)
+        .values(**values)
+    )
+    with engine.begin() as connection:
+        return connection.execute(stmt).rowcount == 1
