@@ -1,9 +1,28 @@
-"""Compare the actions each service's code called with its IAM manifest."""
+"""Compare what each service's code called with its IAM manifest, statement by statement: an
+action on a resource (`sqs:ReceiveMessage on jobs-dlq`)."""
 
 from collections.abc import Iterable, Mapping
 
 from policies.manifests import Manifest
 from tests.iam_recorder.recorder import AwsCall
+
+ANY_RESOURCE = "*"
+
+
+def _granted(manifest: Manifest, call: AwsCall) -> bool:
+    """Whether a statement of the manifest allows the call. A call on a resource that is not
+    recognised is allowed by its action on any resource."""
+    return any(
+        call.action in actions
+        and (call.resource is None or resource in (call.resource, ANY_RESOURCE))
+        for resource, actions in manifest.actions_by_resource
+    )
+
+
+def _exercised(resource: str, action: str, calls: list[AwsCall]) -> bool:
+    return any(
+        c.action == action and (resource == ANY_RESOURCE or c.resource == resource) for c in calls
+    )
 
 
 def manifest_problems(
@@ -14,18 +33,33 @@ def manifest_problems(
     ran (`complete`), manifest actions no test exercised (an over-grant)."""
     calls = list(calls)
     problems = sorted({f"{c.test}: {c.error}" for c in calls if c.error})
-    called: dict[str, set[str]] = {}
+    by_service: dict[str, list[AwsCall]] = {}
     for call in calls:
         if call.service is not None and call.action is not None:
-            called.setdefault(call.service, set()).add(call.action)
+            by_service.setdefault(call.service, []).append(call)
     for service, manifest in sorted(manifests.items()):
-        missing = sorted(called.get(service, set()) - manifest.actions)
-        if missing:
-            problems.append(f"{service}: code calls {missing}, missing from {manifest.source}")
+        called = by_service.get(service, [])
+        denied: dict[str, str | None] = {}
+        for call in called:
+            if not _granted(manifest, call):
+                denied.setdefault(call.grant, call.test)
+        if denied:
+            first = ", ".join(f"{grant} ({test})" for grant, test in sorted(denied.items()))
+            problems.append(
+                f"{service}: code calls {sorted(denied)}, missing from {manifest.source} "
+                f"(production would deny them; first called by {first})"
+            )
         if service in set(complete):
-            unused = sorted(manifest.actions - called.get(service, set()))
+            unused = sorted(
+                f"{action} on {resource}"
+                for resource, actions in manifest.actions_by_resource
+                for action in actions
+                if not _exercised(resource, action, called)
+            )
             if unused:
                 problems.append(
-                    f"{service}: {manifest.source} grants {unused}, which no test exercised"
+                    f"{service}: {manifest.source} grants {unused}, which no test exercised "
+                    "through the service's code (exercise each in a test against moto's server, "
+                    "or remove it from the manifest)"
                 )
     return problems
