@@ -17,10 +17,12 @@ CONSUME_ACTIONS = (
     "sqs:ChangeMessageVisibility",
     "sqs:GetQueueAttributes",
 )
-# Moving dead letters back to the job queue (StartMessageMoveTask) or reading them one by one.
+# Peeking at dead letters (received, then made visible again) and moving them back to the job
+# queue (StartMessageMoveTask, or one by one: received, sent back, deleted).
 REDRIVE_ACTIONS = (
     "sqs:GetQueueAttributes",
     "sqs:ReceiveMessage",
+    "sqs:ChangeMessageVisibility",
     "sqs:DeleteMessage",
     "sqs:StartMessageMoveTask",
     "sqs:ListMessageMoveTasks",

@@ -11,6 +11,9 @@
 
 MariaDB is expected at 127.0.0.1:3306 as root without password; `AIRA_TEST_MARIADB_URL`
 (e.g. `mysql+pymysql://root@db:3306`) points the tests elsewhere.
+
+Every session records the AWS calls the services' code makes and checks them against their IAM
+manifests (tests/iam_recorder/README.md).
 """
 
 import os
@@ -30,6 +33,8 @@ from moto.server import ThreadedMotoServer
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
+
+pytest_plugins = ["tests.iam_recorder.plugin"]
 
 MARIADB_SERVER_URL = os.environ.get("AIRA_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 AWS_TEST_REGION = "us-east-1"
