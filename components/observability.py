@@ -5,7 +5,8 @@ rules file, unchanged) and an alert manager that publishes to the Alerts SNS top
 runs an AWS Distro for OpenTelemetry collector sidecar (`collector_sidecar`) that scrapes the app
 container's /metrics, remote-writes to the workspace and forwards the app's spans to X-Ray.
 A CloudWatch dashboard (`add_dashboard`) shows the AWS-side metrics; an Amazon Managed Grafana
-workspace with the generated dashboards is optional.
+workspace with the generated dashboards is optional. The CloudWatch dashboard needs no
+Prometheus: a stack without this component creates it alone (`cloudwatch_dashboard_resource`).
 """
 
 import json
@@ -163,20 +164,8 @@ class Observability(pulumi.ComponentResource):
 
     def add_dashboard(self, args: CloudWatchDashboardArgs) -> aws.cloudwatch.Dashboard:
         """The CloudWatch dashboard of the AWS-side metrics (created once the services exist)."""
-        self.dashboard = aws.cloudwatch.Dashboard(
-            self._name,
-            dashboard_name=self._name,
-            dashboard_body=pulumi.Output.all(
-                alb=args.load_balancer_arn_suffix,
-                target_group=args.target_group_arn_suffix,
-                queue=args.queue_name,
-                dlq=args.dlq_name,
-                cluster=args.cluster_name,
-                api=args.api_service_name,
-                worker=args.worker_service_name,
-                database=args.db_instance_id,
-            ).apply(lambda names: json.dumps(cloudwatch_dashboard(self._args.region, names))),
-            opts=pulumi.ResourceOptions(parent=self),
+        self.dashboard = cloudwatch_dashboard_resource(
+            self._name, self._args.region, args, pulumi.ResourceOptions(parent=self)
         )
         return self.dashboard
 
@@ -316,6 +305,30 @@ def _metric_widget(
             "view": "timeSeries",
         },
     }
+
+
+def cloudwatch_dashboard_resource(
+    name: str,
+    region: str,
+    args: CloudWatchDashboardArgs,
+    opts: pulumi.ResourceOptions | None = None,
+) -> aws.cloudwatch.Dashboard:
+    """A CloudWatch dashboard named `name` of what AWS measures about the services."""
+    return aws.cloudwatch.Dashboard(
+        name,
+        dashboard_name=name,
+        dashboard_body=pulumi.Output.all(
+            alb=args.load_balancer_arn_suffix,
+            target_group=args.target_group_arn_suffix,
+            queue=args.queue_name,
+            dlq=args.dlq_name,
+            cluster=args.cluster_name,
+            api=args.api_service_name,
+            worker=args.worker_service_name,
+            database=args.db_instance_id,
+        ).apply(lambda names: json.dumps(cloudwatch_dashboard(region, names))),
+        opts=opts,
+    )
 
 
 def cloudwatch_dashboard(region: str, names: Mapping[str, str]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from components.observability import (
     CollectorSidecar,
     Observability,
     ObservabilityArgs,
+    cloudwatch_dashboard_resource,
 )
 from components.service_manifest import ServiceManifest
 from stacks.config import ServiceSettings, StackSettings
@@ -87,8 +88,13 @@ def deploy(settings: StackSettings) -> dict[str, pulumi.Input[object]]:
     worker = _worker_service(shared, _openai_key(settings))
     shared.database.allow_from("api", api.security_group.id)
     shared.database.allow_from("worker", worker.security_group.id)
+    dashboard = _dashboard_args(shared, edge, api, worker)
     if shared.observability is not None:
-        shared.observability.add_dashboard(_dashboard_args(shared, edge, api, worker))
+        shared.observability.add_dashboard(dashboard)
+    else:
+        # Named apart from the Observability one: turning managedPrometheus on creates that one
+        # before this one is deleted, and a shared name would delete the new dashboard.
+        cloudwatch_dashboard_resource("aira-aws", settings.region, dashboard)
     return {
         "url": edge.url,
         "queueUrl": shared.queue.queue.url,

@@ -41,6 +41,7 @@ COMMON_COUNTS = {
     "aws:appautoscaling/policy:Policy": 3,
     "aws:secretsmanager/secret:Secret": 2,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 8,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:ecr/repository:Repository": 2,
 }
 
