@@ -6,11 +6,12 @@ from typing import Annotated
 from aira_core.dead_letters import Plan, plan_for, retry_jobs
 from aira_core.models import User, utcnow
 from aira_core.queue.port import QueueUnavailable
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import Depends, HTTPException, Query, status
 from fastapi.security import OAuth2PasswordBearer
 
 from aira_api.deps import EngineDep, QueueDep, SessionDep, StateDep
 from aira_api.responses import ErrorDetail, errors
+from aira_api.routing import api_router
 from aira_api.schemas.admin import (
     ConsoleOverview,
     DeadLetterPublic,
@@ -38,7 +39,7 @@ def require_admin(
     return user
 
 
-router = APIRouter(
+router = api_router(
     prefix="/api/admin",
     tags=["admin"],
     dependencies=[Depends(require_admin, scope="function")],

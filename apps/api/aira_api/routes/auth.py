@@ -1,18 +1,19 @@
 from typing import Annotated
 
 from aira_core.models import User
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from aira_api.deps import LoginLimiterDep, SessionDep, StateDep
 from aira_api.responses import errors
+from aira_api.routing import api_router
 from aira_api.schemas.auth import Token
 from aira_api.schemas.users import UserCreate, UserPublic
 from aira_api.security import create_access_token, hash_password, verify_password
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], responses=errors(413))
+router = api_router(prefix="/api/auth", tags=["auth"], responses=errors(413))
 
 _email_taken = HTTPException(status.HTTP_409_CONFLICT, detail="Email is already registered")
 

@@ -1,9 +1,10 @@
 from aira_core.models import Conversation, Message
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from sqlmodel import col, delete, func, select
 
 from aira_api.deps import CurrentUser, SessionDep
 from aira_api.responses import errors
+from aira_api.routing import api_router
 from aira_api.schemas.common import Id, Limit, Offset, Page
 from aira_api.schemas.conversations import (
     ConversationCreate,
@@ -14,7 +15,7 @@ from aira_api.schemas.conversations import (
 from aira_api.schemas.messages import MessagePublic
 from aira_api.services.ownership import owned_conversation
 
-router = APIRouter(
+router = api_router(
     prefix="/api/conversations", tags=["conversations"], responses=errors(401, 404, 413)
 )
 

@@ -3,15 +3,16 @@
 import logging
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from aira_api import metrics
 from aira_api.deps import EngineDep, QueueDep
+from aira_api.routing import api_router
 
-router = APIRouter(tags=["health"])
+router = api_router(tags=["health"])
 log = logging.getLogger(__name__)
 
 

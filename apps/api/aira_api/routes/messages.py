@@ -2,11 +2,12 @@ from typing import Annotated
 
 from aira_core import jobs
 from aira_core.models import JobKind, Message
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import Header, HTTPException, Response, status
 from sse_starlette import EventSourceResponse
 
 from aira_api.deps import CurrentUser, EngineDep, PollerDep, QueueDep, SessionDep
 from aira_api.responses import errors
+from aira_api.routing import api_router
 from aira_api.schemas.common import Id
 from aira_api.schemas.messages import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -20,7 +21,7 @@ from aira_api.services.ownership import owned_conversation, owned_message
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(prefix="/api", tags=["messages"], responses=errors(401, 404, 413))
+router = api_router(prefix="/api", tags=["messages"], responses=errors(401, 404, 413))
 
 IdempotencyKey = Annotated[
     str | None,

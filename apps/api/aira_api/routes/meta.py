@@ -1,9 +1,8 @@
-from fastapi import APIRouter
-
 from aira_api.deps import SettingsDep
+from aira_api.routing import api_router
 from aira_api.schemas.meta import Meta
 
-router = APIRouter(prefix="/api", tags=["meta"])
+router = api_router(prefix="/api", tags=["meta"])
 
 
 @router.get("/meta", response_model=Meta)

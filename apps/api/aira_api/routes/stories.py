@@ -2,12 +2,13 @@ from typing import Annotated
 
 from aira_core import jobs
 from aira_core.models import JobKind, Story
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Header, Response, status
 from sqlmodel import col, func, select
 from sse_starlette import EventSourceResponse
 
 from aira_api.deps import CurrentUser, EngineDep, PollerDep, QueueDep, SessionDep
 from aira_api.responses import errors
+from aira_api.routing import api_router
 from aira_api.schemas.common import Id, Limit, Offset, Page
 from aira_api.schemas.stories import StoryCreate, StoryPublic
 from aira_api.services import job_control
@@ -15,7 +16,7 @@ from aira_api.services.ownership import owned_story
 from aira_api.streaming.response import job_event_response
 from aira_api.streaming.snapshot import JobRow
 
-router = APIRouter(prefix="/api/stories", tags=["stories"], responses=errors(401, 404, 413))
+router = api_router(prefix="/api/stories", tags=["stories"], responses=errors(401, 404, 413))
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=StoryPublic)

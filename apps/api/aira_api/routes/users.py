@@ -1,11 +1,11 @@
 from aira_core.models import User
-from fastapi import APIRouter
 
 from aira_api.deps import CurrentUser, SessionDep
 from aira_api.responses import errors
+from aira_api.routing import api_router
 from aira_api.schemas.users import UserPublic, UserUpdate
 
-router = APIRouter(prefix="/api/users", tags=["users"], responses=errors(401, 413))
+router = api_router(prefix="/api/users", tags=["users"], responses=errors(401, 413))
 
 
 @router.get("/me", response_model=UserPublic)
