@@ -113,12 +113,18 @@ def test_work_a_service_hands_to_a_thread_stays_its_own(
     recorder, demo_service, shared, moto_endpoint
 ):
     recorder.running_test = "tests/elsewhere/test_x.py::test_y"
-    asyncio.run(demo_service.hand_over(shared.ping, moto_endpoint))
 
     async def by_the_test():
         await asyncio.to_thread(shared.ping, moto_endpoint)
 
-    asyncio.run(by_the_test())
+    # A loop of its own: asyncio.run would leave this thread without a current event loop,
+    # which later tests (Pulumi's mocks) expect to find.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(demo_service.hand_over(shared.ping, moto_endpoint))
+        loop.run_until_complete(by_the_test())
+    finally:
+        loop.close()
     assert [(c.action, c.service) for c in recorder.calls] == [
         ("sqs:ListQueues", "demo"),
         ("sqs:ListQueues", None),
