@@ -1,6 +1,6 @@
 """The signed-in user's profile."""
 
-from tests.api.support import Api
+from tests.api.support import Api, Launch
 
 
 def test_profile_can_be_read_and_changed(api: Api) -> None:
@@ -42,3 +42,16 @@ def test_profile_changes_are_validated(api: Api) -> None:
             assert response.status_code == 422, body
             assert response.json()["detail"], body
         assert client.get("/api/users/me").json()["locale"] == "ko"
+
+
+def test_another_api_process_shows_the_changed_profile_at_once(
+    api: Api, launch_api: Launch
+) -> None:
+    """Signed-in users are remembered for a few seconds per process; the profile is not."""
+    token = api.register()
+    with launch_api() as other, other.client(token) as elsewhere, api.client(token) as here:
+        assert elsewhere.get("/api/users/me").json()["locale"] == "ko"  # now remembered there
+        assert here.patch("/api/users/me", json={"locale": "en"}).status_code == 200
+        assert elsewhere.get("/api/users/me").json()["locale"] == "en"
+        changed = elsewhere.patch("/api/users/me", json={"child_name": "Mina"}).json()
+    assert (changed["locale"], changed["child_name"]) == ("en", "Mina")

@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio.to_thread
-
 from aira_core.models import User
 from aira_core.queue.port import JobQueue
 from aira_core.settings import Settings
@@ -82,15 +81,19 @@ _invalid_credentials = HTTPException(
 
 
 def get_current_user(token: TokenDep, state: StateDep) -> User:
-    """The token's user, read on a connection of its own that is back in the pool before the
-    route runs (routes re-attach the returned row to their session when they change it)."""
+    """The token's user, as read in the last few seconds (recent_users.py) or now, on a
+    connection of its own that is back in the pool before the route runs. Shared between
+    requests: read-only, never attached to a session."""
     user_id = user_id_from_token(token, state.jwt_secret)
     if user_id is None:
         raise _invalid_credentials
-    with Session(state.engine, expire_on_commit=False) as session:
-        user = session.get(User, user_id)
+    user = state.recent_users.get(user_id)
     if user is None:
-        raise _invalid_credentials
+        with Session(state.engine, expire_on_commit=False) as session:
+            user = session.get(User, user_id)
+        if user is None:
+            raise _invalid_credentials
+        state.recent_users.remember(user)
     return user
 
 
