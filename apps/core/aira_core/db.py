@@ -1,5 +1,7 @@
 """Engine and sessions for SQLite (embedded default) and MySQL/MariaDB (production)."""
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,20 +31,34 @@ def create_db_engine(url: str, *, pool_size: int = 30) -> Engine:
 def _sqlite_engine(url: str, pool_size: int) -> Engine:
     # Sized like the MySQL pool: SQLAlchemy's default (5 + 10) is smaller than the thread pools
     # that use it, and a thread that waits 30 s for a pooled connection fails its request.
+    busy_timeout_ms = 30_000
     engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=0,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        # While several processes open a new database together, the switch to WAL can fail with
+        # SQLITE_BUSY at once, without waiting in the busy handler: try again for a while.
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        pause = 0.005
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     return engine
