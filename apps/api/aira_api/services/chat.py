@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 from aira_core.models import Conversation, JobStatus, Message, utcnow
 from fastapi import HTTPException, status
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 TITLE_FROM_MESSAGE_CHARS = 60
+INSERT_ATTEMPTS = 3
+MYSQL_DEADLOCK = 1213
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,21 @@ def store_message(
         earlier = _pair_for_key(session, conversation, idempotency_key, content)
         if earlier is not None:
             return earlier
-    try:
-        return _insert_pair(session, conversation, content, idempotency_key)
-    except IntegrityError:
-        # A concurrent request with the same key won the race: answer with its pair.
-        session.rollback()
-        if idempotency_key is not None:
-            earlier = _pair_for_key(session, conversation, idempotency_key, content)
-            if earlier is not None:
-                return earlier
-        raise
+    attempts_left = INSERT_ATTEMPTS
+    while True:
+        try:
+            return _insert_pair(session, conversation, content, idempotency_key)
+        except (IntegrityError, OperationalError) as exc:
+            # A concurrent request with the same key won the race (a duplicate key, or on
+            # InnoDB sometimes a deadlock between the two inserts): answer with its pair.
+            session.rollback()
+            if idempotency_key is not None:
+                earlier = _pair_for_key(session, conversation, idempotency_key, content)
+                if earlier is not None:
+                    return earlier
+            attempts_left -= 1
+            if not _is_deadlock(exc) or attempts_left == 0:
+                raise
 
 
 def _insert_pair(
@@ -98,3 +105,8 @@ def _title_from(content: str) -> str:
     if len(first_line) <= TITLE_FROM_MESSAGE_CHARS:
         return first_line
     return first_line[: TITLE_FROM_MESSAGE_CHARS - 1].rstrip() + "…"
+
+
+def _is_deadlock(exc: DBAPIError) -> bool:
+    args = getattr(exc.orig, "args", ())
+    return bool(args) and args[0] == MYSQL_DEADLOCK
