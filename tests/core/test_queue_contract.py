@@ -130,6 +130,39 @@ def test_redrive_moves_dead_letters_back(queue_backend: "QueueBackend") -> None:
     assert queue.stats().dead_letters == 0
 
 
+def test_a_trace_context_travels_beside_the_body_and_through_a_redrive(
+    queue_backend: "QueueBackend",
+) -> None:
+    context = {
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate": "aira=1",
+    }
+    body = '{"kind": "chat", "id": 1, "attempt": 1}'
+    queue = queue_backend.make(max_receives=1)
+    queue.send(body, group_id="g-traced", dedup_id="traced", trace_context=context)
+    queue.send("plain", group_id="g-plain", dedup_id="plain")
+    first = {message.body: message for message in _receive_bodies(queue, 2)}
+    assert first.keys() == {body, "plain"}  # the body is what was sent, nothing added
+    assert dict(first[body].trace_context) == context
+    assert dict(first["plain"].trace_context) == {}
+    for message in first.values():
+        queue.change_visibility(message.receipt, 0)
+    assert receive_all(queue, wait_seconds=1) == []  # both dead-lettered
+    assert queue.redrive(limit=2) == 2
+    back = {message.body: message for message in _receive_bodies(queue, 2)}
+    assert dict(back[body].trace_context) == context
+    assert dict(back["plain"].trace_context) == {}
+
+
+def _receive_bodies(queue: JobQueue, count: int) -> list[ReceivedMessage]:
+    received: list[ReceivedMessage] = []
+    deadline = time.monotonic() + 10
+    while len(received) < count and time.monotonic() < deadline:
+        received += receive_all(queue, wait_seconds=1)
+    assert len(received) == count, received
+    return received
+
+
 def test_stats_count_visible_in_flight_and_dead(queue_backend: "QueueBackend") -> None:
     queue = queue_backend.make(max_receives=1)
     for n in range(3):

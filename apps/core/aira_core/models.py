@@ -144,7 +144,8 @@ class QueueMessage(SQLModel, table=True):
     """A message of the local durable queue (aira_core.queue.local), with SQS FIFO semantics.
 
     The id gives the order within a group. `receipt` changes with every receive, so a consumer
-    holding an old receipt can no longer delete or extend the message.
+    holding an old receipt can no longer delete or extend the message. `trace_context` holds the
+    sender's propagation headers (`traceparent`, ...), as SQS message attributes would.
     """
 
     __tablename__ = "queue_messages"
@@ -166,3 +167,6 @@ class QueueMessage(SQLModel, table=True):
     receipt: str | None = Field(default=None, max_length=36)
     sent_at: datetime = Field(default_factory=utcnow, sa_type=Timestamp)
     visible_at: datetime = Field(default_factory=utcnow, sa_type=Timestamp)
+    trace_context: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )

@@ -7,12 +7,12 @@ localhost:4318) reads its endpoint, headers and timeout from the same variables;
 from `OTEL_TRACES_SAMPLER`, the service name from `OTEL_SERVICE_NAME`, propagation from
 `OTEL_PROPAGATORS` (W3C trace context by default).
 
-A job's trace crosses the queue inside the message body: the API adds its span context under the
-`trace` key (`add_trace_context`), and the worker starts its span as a child of it
+A job's trace crosses the queue beside the message body: the API sends its span context
+(`current_trace_context()`) with the message, which SQS carries as message attributes and the local
+queue in a column of its own, and the worker starts its span as a child of the context it receives
 (`consumer_span`), so both spans share one trace id.
 """
 
-import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -30,7 +30,6 @@ from opentelemetry.sdk.trace.export import (
 
 log = logging.getLogger(__name__)
 
-TRACE_KEY = "trace"
 TRACER_NAME = "aira"
 _ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 
@@ -103,28 +102,10 @@ def current_trace_context() -> dict[str, str]:
     return carrier
 
 
-def add_trace_context(body: str) -> str:
-    """A queue message body (JSON object) with the current span context added, if any."""
-    carrier = current_trace_context()
-    if not carrier:
-        return body
-    return json.dumps({**json.loads(body), TRACE_KEY: carrier})
-
-
-def trace_context_of(body: str) -> dict[str, str]:
-    """The span context a message body carries; empty when it has none or is not JSON."""
-    try:
-        carrier = json.loads(body).get(TRACE_KEY)
-    except (ValueError, AttributeError):
-        return {}
-    if not isinstance(carrier, dict):
-        return {}
-    return {str(key): str(value) for key, value in carrier.items()}
-
-
 @contextmanager
 def producer_span(name: str, attributes: Mapping[str, Any] | None = None) -> Iterator[trace.Span]:
-    """A PRODUCER span around sending a message; `add_trace_context` inside links the consumer."""
+    """A PRODUCER span around sending a message; `current_trace_context()` inside it is what the
+    message carries to its consumer."""
     with tracer().start_as_current_span(
         name, kind=trace.SpanKind.PRODUCER, attributes=dict(attributes or {})
     ) as span:
@@ -133,10 +114,11 @@ def producer_span(name: str, attributes: Mapping[str, Any] | None = None) -> Ite
 
 @contextmanager
 def consumer_span(
-    name: str, body: str, attributes: Mapping[str, Any] | None = None
+    name: str, trace_context: Mapping[str, str], attributes: Mapping[str, Any] | None = None
 ) -> Iterator[trace.Span]:
-    """A CONSUMER span that continues the trace carried by a queue message body."""
-    parent = propagate.extract(trace_context_of(body))
+    """A CONSUMER span that continues the trace a queue message carried (a new trace when the
+    message carried none)."""
+    parent = propagate.extract(trace_context)
     with tracer().start_as_current_span(
         name, context=parent, kind=trace.SpanKind.CONSUMER, attributes=dict(attributes or {})
     ) as span:

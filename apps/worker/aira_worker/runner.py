@@ -67,7 +67,10 @@ class JobRunner:
             await self.settlement.delete(message)
             return Outcome.skipped
         attributes = {"aira.job.kind": ref.kind.value, "aira.job.id": ref.id}
-        with bind_job(ref.kind.value, ref.id), consumer_span("job", message.body, attributes):
+        with (
+            bind_job(ref.kind.value, ref.id),
+            consumer_span("job", message.trace_context, attributes),
+        ):
             claim = await asyncio.to_thread(jobs.claim, self.engine, ref, self.lease_seconds)
             if claim is None:
                 outcome = await self.settlement.absorb(ref, message)

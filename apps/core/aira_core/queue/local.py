@@ -9,6 +9,7 @@
 - Deduplication: a second message with the same dedup id is dropped while the first is waiting or
   in flight, or was sent less than `dedup_window` seconds ago.
 - Long polling by short sleeps; no connection is held while waiting.
+- Trace context: kept in its own column beside the body (SQS keeps it in message attributes).
 
 Claims are safe under concurrent receivers: on MySQL/MariaDB the candidate rows are locked with
 SELECT ... FOR UPDATE SKIP LOCKED, on SQLite one UPDATE ... RETURNING runs under the write lock.
@@ -17,7 +18,7 @@ SELECT ... FOR UPDATE SKIP LOCKED, on SQLite one UPDATE ... RETURNING runs under
 import logging
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +61,7 @@ class _Claimed:
     group_id: str
     receive_count: int
     dead: bool
+    trace_context: Mapping[str, str] | None
 
 
 class LocalQueue:
@@ -81,18 +83,30 @@ class LocalQueue:
 
     # -- producer -------------------------------------------------------------------------
 
-    def send(self, body: str, *, group_id: str, dedup_id: str) -> None:
+    def send(
+        self,
+        body: str,
+        *,
+        group_id: str,
+        dedup_id: str,
+        trace_context: Mapping[str, str] | None = None,
+    ) -> None:
+        row = {
+            "body": body,
+            "group_id": group_id,
+            "dedup_id": dedup_id,
+            "trace_context": dict(trace_context) if trace_context else None,
+        }
         with _reachable():
-            if self._insert(body, group_id, dedup_id):
+            if self._insert(row):
                 return
             # The dedup id is taken. Past the window a finished (deleted or dead) message gives
             # it up; a message still waiting or in flight keeps absorbing the duplicate.
             if self._release_dedup_id(dedup_id):
-                self._insert(body, group_id, dedup_id)
+                self._insert(row)
 
-    def _insert(self, body: str, group_id: str, dedup_id: str | None) -> bool:
+    def _insert(self, row: dict[str, Any]) -> bool:
         now = utcnow()
-        row = {"body": body, "group_id": group_id, "dedup_id": dedup_id}
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(messages).values(_fresh(row, now)))
@@ -145,6 +159,7 @@ class LocalQueue:
                 receipt=f"{message.id}:{token}",
                 receive_count=message.receive_count,
                 group_id=message.group_id,
+                trace_context=dict(message.trace_context or {}),
             )
             for message in sorted(claimed, key=lambda message: message.id)
             if not message.dead
@@ -173,11 +188,17 @@ class LocalQueue:
                 messages.c.group_id,
                 messages.c.receive_count,
                 messages.c.state,
+                messages.c.trace_context,
             )
         )
         return [
             _Claimed(
-                row.id, row.body, row.group_id, row.receive_count, row.state == QueueState.dead
+                row.id,
+                row.body,
+                row.group_id,
+                row.receive_count,
+                dead=row.state == QueueState.dead,
+                trace_context=row.trace_context,
             )
             for row in connection.execute(stmt)
         ]
@@ -187,7 +208,13 @@ class LocalQueue:
     ) -> list[_Claimed]:
         """Lock the candidates, skipping rows another receiver holds, then mark them."""
         candidates = connection.execute(
-            _deliverable_heads(now, messages.c.body, messages.c.group_id, messages.c.receive_count)
+            _deliverable_heads(
+                now,
+                messages.c.body,
+                messages.c.group_id,
+                messages.c.receive_count,
+                messages.c.trace_context,
+            )
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
@@ -206,9 +233,14 @@ class LocalQueue:
                 .values(state=QueueState.dead, receipt=None)
             )
         return [
-            _Claimed(row.id, row.body, row.group_id, row.receive_count + 1, dead=False)
-            if row.id in deliver
-            else _Claimed(row.id, row.body, row.group_id, row.receive_count, dead=True)
+            _Claimed(
+                row.id,
+                row.body,
+                row.group_id,
+                row.receive_count + 1 if row.id in deliver else row.receive_count,
+                dead=row.id not in deliver,
+                trace_context=row.trace_context,
+            )
             for row in candidates
         ]
 
@@ -269,6 +301,12 @@ class LocalQueue:
 
     def redrive(self, limit: int | None = None) -> int:
         """Move dead letters back, each to the end of its group with a fresh receive count."""
+        moved_columns = (
+            messages.c.id,
+            messages.c.body,
+            messages.c.group_id,
+            messages.c.trace_context,
+        )
         picked = (
             select(messages.c.id)
             .where(messages.c.state == QueueState.dead)
@@ -278,12 +316,10 @@ class LocalQueue:
         with _reachable(), self.engine.begin() as connection:
             if connection.dialect.name == "sqlite":
                 stmt = delete(messages).where(messages.c.id.in_(picked))
-                rows = connection.execute(
-                    stmt.returning(messages.c.id, messages.c.body, messages.c.group_id)
-                ).all()
+                rows = connection.execute(stmt.returning(*moved_columns)).all()
             else:
                 rows = connection.execute(
-                    picked.add_columns(messages.c.body, messages.c.group_id).with_for_update()
+                    picked.add_columns(*moved_columns[1:]).with_for_update()
                 ).all()
                 if rows:
                     ids = [row.id for row in rows]
@@ -291,7 +327,15 @@ class LocalQueue:
             if rows:
                 now = utcnow()
                 copies = [
-                    _fresh({"body": row.body, "group_id": row.group_id, "dedup_id": None}, now)
+                    _fresh(
+                        {
+                            "body": row.body,
+                            "group_id": row.group_id,
+                            "dedup_id": None,
+                            "trace_context": row.trace_context,
+                        },
+                        now,
+                    )
                     for row in sorted(rows, key=lambda row: int(row.id))
                 ]
                 connection.execute(insert(messages), copies)

@@ -3,10 +3,13 @@
 Two adapters implement it: the durable local queue (a table in the application database) and SQS.
 Messages in one group are delivered in order and one at a time; a received message stays invisible
 for the visibility timeout, and after `max_receives` receives it moves to the dead-letter queue.
+
+A message may carry a trace context (propagation headers such as `traceparent`) beside its body:
+SQS message attributes, a column of the local queue. It arrives with the received message.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -16,6 +19,7 @@ class ReceivedMessage:
     receipt: str
     receive_count: int
     group_id: str
+    trace_context: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,16 @@ class QueueUnavailable(Exception):
 
 
 class JobQueue(Protocol):
-    def send(self, body: str, *, group_id: str, dedup_id: str) -> None: ...
+    def send(
+        self,
+        body: str,
+        *,
+        group_id: str,
+        dedup_id: str,
+        trace_context: Mapping[str, str] | None = None,
+    ) -> None:
+        """Queue `body`; `trace_context` travels beside it (not inside it) to the consumer."""
+        ...
 
     def receive(self, *, max_messages: int = 10, wait_seconds: float = 20) -> list[ReceivedMessage]:
         """Long-poll for up to `max_messages`; each stays invisible for the visibility timeout."""

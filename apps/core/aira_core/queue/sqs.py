@@ -6,13 +6,16 @@ queue, GetQueueAttributes on the dead-letter queue. Peeking at and redriving dea
 operator commands that need more (ReceiveMessage, ChangeMessageVisibility, DeleteMessage and
 StartMessageMoveTask on the dead-letter queue, SendMessage on the job queue).
 
+A message's trace context travels as string message attributes, one per propagation header
+(`traceparent`, ...); they need no further IAM action.
+
 boto3 honours AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL itself. The botocore client is created
 once and is thread-safe; its retries are few because the queue's own redelivery is the retry.
 """
 
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -57,13 +60,21 @@ class SqsQueue:
 
     # -- producer -------------------------------------------------------------------------
 
-    def send(self, body: str, *, group_id: str, dedup_id: str) -> None:
+    def send(
+        self,
+        body: str,
+        *,
+        group_id: str,
+        dedup_id: str,
+        trace_context: Mapping[str, str] | None = None,
+    ) -> None:
         with _reachable():
             self._sqs.send_message(
                 QueueUrl=self.queue_url,
                 MessageBody=body,
                 MessageGroupId=group_id,
                 MessageDeduplicationId=dedup_id,
+                MessageAttributes=_attributes(trace_context or {}),
             )
 
     # -- consumer -------------------------------------------------------------------------
@@ -78,6 +89,7 @@ class SqsQueue:
                 WaitTimeSeconds=min(MAX_WAIT_SECONDS, max(0, math.ceil(wait_seconds))),
                 VisibilityTimeout=self.visibility_timeout,
                 MessageSystemAttributeNames=["ApproximateReceiveCount", "MessageGroupId"],
+                MessageAttributeNames=["All"],
             )
         return [
             ReceivedMessage(
@@ -85,6 +97,7 @@ class SqsQueue:
                 receipt=message["ReceiptHandle"],
                 receive_count=int(message["Attributes"]["ApproximateReceiveCount"]),
                 group_id=message["Attributes"]["MessageGroupId"],
+                trace_context=_trace_context_of(message),
             )
             for message in response.get("Messages", [])
         ]
@@ -194,6 +207,7 @@ class SqsQueue:
                     WaitTimeSeconds=1,
                     VisibilityTimeout=hide_seconds,
                     MessageSystemAttributeNames=["ApproximateReceiveCount", "MessageGroupId"],
+                    MessageAttributeNames=["All"],
                 )
             batch = response.get("Messages", [])
             if not batch:
@@ -233,6 +247,7 @@ class SqsQueue:
                         MessageBody=message["Body"],
                         MessageGroupId=message["Attributes"]["MessageGroupId"],
                         MessageDeduplicationId=f"redrive-{message['MessageId']}",
+                        MessageAttributes=_attributes(_trace_context_of(message)),
                     )
             self._delete_from(dlq_url, [message["ReceiptHandle"] for message in batch])
             moved += len(batch)
@@ -241,6 +256,23 @@ class SqsQueue:
     def _arn(self, url: str) -> str:
         response = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
         return str(response["Attributes"]["QueueArn"])
+
+
+def _attributes(trace_context: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Propagation headers as string message attributes (SQS refuses empty values)."""
+    return {
+        name: {"DataType": "String", "StringValue": value}
+        for name, value in trace_context.items()
+        if value
+    }
+
+
+def _trace_context_of(message: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        name: str(attribute["StringValue"])
+        for name, attribute in message.get("MessageAttributes", {}).items()
+        if attribute.get("DataType") == "String" and "StringValue" in attribute
+    }
 
 
 def _error_code(exc: ClientError) -> str:
