@@ -59,13 +59,15 @@ def load_input(engine: Engine, ref: JobRef) -> JobInput | None:
         if ref.kind is JobKind.story:
             story = session.get(Story, ref.id)
             return None if story is None else _story_input(story)
-        answer = session.get(Message, ref.id)
-        if answer is None:
+        found = session.exec(
+            select(Message, User)
+            .join(Conversation, col(Conversation.id) == Message.conversation_id)
+            .join(User, col(User.id) == Conversation.user_id)
+            .where(Message.id == ref.id)
+        ).first()
+        if found is None:
             return None
-        conversation = session.get(Conversation, answer.conversation_id)
-        user = session.get(User, conversation.user_id) if conversation else None
-        if user is None:
-            return None
+        answer, user = found
         earlier = session.exec(
             select(Message)
             .where(Message.conversation_id == answer.conversation_id, col(Message.id) < ref.id)
