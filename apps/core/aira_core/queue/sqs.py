@@ -2,9 +2,10 @@
 
 Run-time calls stay within the services' IAM manifests (apps/*/iam.json): SendMessage,
 ReceiveMessage, DeleteMessage (batch), ChangeMessageVisibility and GetQueueAttributes on the job
-queue, GetQueueAttributes on the dead-letter queue. Peeking at and redriving dead letters are
-operator commands that need more (ReceiveMessage, ChangeMessageVisibility, DeleteMessage and
-StartMessageMoveTask on the dead-letter queue, SendMessage on the job queue).
+queue, GetQueueAttributes on the dead-letter queue. Peeking at and redriving dead letters (the
+redrive command and the API's operators' console) need more: ReceiveMessage,
+ChangeMessageVisibility, DeleteMessage and StartMessageMoveTask on the dead-letter queue,
+SendMessage on the job queue.
 
 A message's trace context travels as string message attributes, one per propagation header
 (`traceparent`, ...); they need no further IAM action.
