@@ -277,3 +277,46 @@ def test_story_jobs_follow_the_same_transitions(engine: Engine, conversation: Co
     row = load(engine, ref)
     assert isinstance(row, Story)
     assert (row.status, row.title, row.pages) == (JobStatus.done, "달빛 토끼", ["첫 장", "끝"])
+
+
+def _queued_since(engine: Engine, ref: JobRef, ago: timedelta) -> None:
+    table = JOB_TABLES[ref.kind]
+    with session_scope(engine) as session:
+        session.execute(
+            update(table).where(col(table.id) == ref.id).values(updated_at=utcnow() - ago)
+        )
+
+
+def test_oldest_queued_age_is_the_longest_wait_of_a_queued_job(
+    engine: Engine, conversation: Conversation, new_answer: Callable[[], Message]
+) -> None:
+    assert jobs.oldest_queued_age(engine) == 0.0  # nothing waits
+    waiting = jobs.ref_of(new_answer())
+    running = jobs.ref_of(new_answer())
+    done = jobs.ref_of(new_answer())
+    claimed(engine, running)
+    jobs.complete(engine, claimed(engine, done), "answer")
+    with session_scope(engine) as session:
+        story = Story(
+            user_id=conversation.user_id,
+            child_name="Mina",
+            age=5,
+            theme="stars",
+            length="short",
+            language="en",
+        )
+        session.add(story)
+        session.flush()
+        waiting_story = jobs.ref_of(story)
+    # Jobs no longer waiting do not count, however old.
+    for ref in (running, done):
+        _queued_since(engine, ref, timedelta(hours=2))
+    _queued_since(engine, waiting, timedelta(minutes=3))
+    _queued_since(engine, waiting_story, timedelta(minutes=10))
+    assert 600 <= jobs.oldest_queued_age(engine) < 660
+    # A re-send (the sweeper's) does not make the job any younger.
+    queue = LocalQueue(engine, visibility_timeout=LEASE, max_receives=3)
+    assert jobs.publish(engine, queue, load(engine, waiting_story))
+    assert 600 <= jobs.oldest_queued_age(engine) < 660
+    jobs.cancel(engine, JobKind.story, waiting_story.id)
+    assert 180 <= jobs.oldest_queued_age(engine) < 240

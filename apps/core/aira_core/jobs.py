@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Update, or_, select, update
+from sqlalchemy import Engine, Update, func, or_, select, update
 from sqlmodel import col
 
 from aira_core.db import session_scope
@@ -257,6 +257,27 @@ def stale_jobs(
     with session_scope(engine) as session:
         stmt = select(table).where(or_(stuck_queued, lease_expired)).limit(limit)
         return list(session.execute(stmt).scalars())
+
+
+def oldest_queued_age(engine: Engine) -> float:
+    """Seconds the longest-waiting queued job has waited to start (0 when none waits).
+
+    The rows tell it for either queue (SQS reports the age of its oldest message only as a
+    CloudWatch metric). A queued job's `updated_at` is when it became queued (stored, retried or
+    given back); `enqueued_at` would not do, since every re-send by the sweeper renews it. One
+    statement, an index lookup per job table (status, updated_at).
+    """
+    oldest_per_table = [
+        select(func.min(col(table.updated_at)))
+        .where(col(table.status) == JobStatus.queued)
+        .scalar_subquery()
+        for table in JOB_TABLES.values()
+    ]
+    now = utcnow()
+    with engine.connect() as connection:
+        since = connection.execute(select(*oldest_per_table)).one()
+    waiting = [moment for moment in since if moment is not None]
+    return max((now - min(waiting)).total_seconds(), 0.0) if waiting else 0.0
 
 
 def _update_claimed(

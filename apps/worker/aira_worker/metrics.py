@@ -48,7 +48,8 @@ QUEUE_LAG = Histogram(
 )
 QUEUE_MESSAGES = Gauge("aira_queue_messages", "Messages in the job queue by state.", ["state"])
 QUEUE_OLDEST_AGE = Gauge(
-    "aira_queue_oldest_message_age_seconds", "Age of the oldest message in the job queue."
+    "aira_queue_oldest_message_age_seconds",
+    "How long the oldest queued job has waited to start (from the jobs' rows, for either queue).",
 )
 SWEEPER_RESENT = Counter(
     "aira_sweeper_resent_total", "Lost jobs the sweeper sent to the queue again.", ["kind"]

@@ -83,6 +83,7 @@ class Worker:
             asyncio.create_task(
                 report_queue_stats(
                     self.queue,
+                    self.engine,
                     interval_seconds=self.worker.stats_interval_seconds,
                     stopping=stopping,
                 )

@@ -125,7 +125,9 @@ class SqsQueue:
 
     def stats(self) -> QueueStats:
         """Counts from GetQueueAttributes. SQS reports the oldest message's age only as the
-        CloudWatch metric ApproximateAgeOfOldestMessage, so `oldest_age_seconds` is 0 here."""
+        CloudWatch metric ApproximateAgeOfOldestMessage, so `oldest_age_seconds` is 0 here; the
+        worker's gauge reads the oldest queued job's age from the database instead
+        (`aira_core.jobs.oldest_queued_age`)."""
         queue = self._counts(self.queue_url)
         dead = self._counts(self.dlq_url) if self.dlq_url else {}
         return QueueStats(
