@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
+from aira_core import jobs
 from aira_core.dead_letters import Plan, plan_for, retry_jobs
 from aira_core.models import User, utcnow
 from aira_core.queue.port import QueueUnavailable
@@ -57,6 +58,7 @@ def _unavailable(error: QueueUnavailable) -> HTTPException:
 @router.get("/overview", response_model=ConsoleOverview)
 def overview(
     session: SessionDep,
+    engine: EngineDep,
     queue: QueueDep,
     failures_hours: Annotated[int, Query(ge=1, le=24 * 14)] = 24,
 ) -> ConsoleOverview:
@@ -65,13 +67,16 @@ def overview(
         stats = queue.stats()
     except QueueUnavailable as error:
         raise _unavailable(error) from error
+    # From the rows, before the session takes a connection: SQS reports its oldest message's
+    # age only to CloudWatch.
+    oldest = jobs.oldest_queued_age(engine)
     now = utcnow()
     return ConsoleOverview(
         queue=QueueDepth(
             visible=stats.visible,
             in_flight=stats.in_flight,
             dead_letters=stats.dead_letters,
-            oldest_age_seconds=stats.oldest_age_seconds,
+            oldest_age_seconds=oldest,
         ),
         jobs_last_hour=jobs_by_status(session, now - timedelta(hours=1)),
         failures=failures_by_code(session, now - timedelta(hours=failures_hours)),

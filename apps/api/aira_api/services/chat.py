@@ -108,5 +108,5 @@ def _title_from(content: str) -> str:
 
 
 def _is_deadlock(exc: DBAPIError) -> bool:
-    args = getattr(exc.orig, "args", ())
+    args: tuple[object, ...] = getattr(exc.orig, "args", ())
     return bool(args) and args[0] == MYSQL_DEADLOCK
