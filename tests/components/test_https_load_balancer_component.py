@@ -1,4 +1,5 @@
 import pytest
+from aira_api.main import KEEP_ALIVE_SECONDS
 
 from components.https_load_balancer import TLS_POLICY, HttpsLoadBalancer, HttpsLoadBalancerArgs
 from scripts.plan.mocks import HOSTED_ZONE_ID
@@ -71,6 +72,8 @@ def test_load_balancer_is_public_with_a_streaming_idle_timeout(mocked):
     balancer = registered.inputs("aws:lb/loadBalancer:LoadBalancer", "edge")
     assert balancer["internal"] is False
     assert balancer["idleTimeout"] >= 300
+    # The balancer, not the API, closes idle connections (a request racing the API's close: 502).
+    assert balancer["idleTimeout"] < KEEP_ALIVE_SECONDS
     assert balancer["dropInvalidHeaderFields"] is True
     assert balancer["subnets"] == ["subnet-a", "subnet-b"]
     assert edge.url == "https://app.aira.example.com"

@@ -19,6 +19,11 @@ from fastapi import FastAPI
 
 from aira_api.app import create_app
 
+# Idle client connections stay open longer than the load balancer's idle timeout (600 s), so the
+# balancer closes them, never the API: a request sent as the API closes its end would fail (a 502
+# behind the balancer, a reset for a direct client).
+KEEP_ALIVE_SECONDS = 620
+
 
 def app_from_environment() -> FastAPI:
     """Factory for uvicorn (`--factory`): every worker process reads the same environment."""
@@ -52,6 +57,7 @@ def run() -> None:
         workers=settings.api_workers,
         proxy_headers=True,  # client addresses from the load balancer (FORWARDED_ALLOW_IPS)
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # A busy host can take longer than uvicorn's 5 s default to start a worker process.
         timeout_worker_healthcheck=30,
         log_config=None,  # keep the JSON logging configured above
