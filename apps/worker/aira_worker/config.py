@@ -25,7 +25,7 @@ class WorkerSettings(BaseSettings):
     llm_connect_timeout_seconds: float = Field(default=10, gt=0, le=120)
     # Retries inside the SDK multiply with the queue's; the queue does the retrying.
     llm_max_retries: int = Field(default=0, ge=0, le=5)
-    # Partial answers reach the database at most this often (one UPDATE per job per flush).
+    # Partial answers reach the database at most this often (one transaction for all jobs).
     flush_interval_seconds: float = Field(default=0.25, gt=0, le=10)
     # Retry backoff after a retryable failure without Retry-After: base * 2^(receives-1), capped.
     backoff_base_seconds: float = Field(default=2, ge=0, le=600)
