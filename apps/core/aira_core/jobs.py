@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Update, func, or_, select, update
-from sqlmodel import col
+from sqlalchemy import ColumnElement, Engine, Update, func, or_, select, update
+from sqlmodel import Session, col
 
 from aira_core.db import session_scope
 from aira_core.models import JOB_TABLES, JobKind, JobStatus, Message, Story, utcnow
@@ -179,41 +179,49 @@ def cancel(engine: Engine, kind: JobKind, job_id: int) -> bool:
         return session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
 
 
-def retry(engine: Engine, kind: JobKind, job_id: int, *, regenerate: bool = False) -> JobRef | None:
+def retry(engine: Engine, kind: JobKind, job_id: int) -> JobRef | None:
     """Start a new attempt of a failed or cancelled job; the caller publishes it.
-
-    With `regenerate`, start a new attempt of a done answer instead, only while it is the latest
-    message of its conversation (a later message was written after this answer).
 
     One conditional UPDATE, so of two concurrent retries exactly one starts an attempt."""
     table = JOB_TABLES[kind]
-    final = (JobStatus.failed, JobStatus.cancelled)
+    final = col(table.status).in_((JobStatus.failed, JobStatus.cancelled))
     with session_scope(engine) as session:
-        stmt = update(table).where(col(table.id) == job_id)
-        if not regenerate:
-            stmt = stmt.where(col(table.status).in_(final))
-        else:
-            if kind is not JobKind.chat:
-                raise ValueError("only an answer can be regenerated")
-            conversation = session.execute(
-                select(col(Message.conversation_id)).where(col(Message.id) == job_id)
-            ).scalar_one_or_none()
-            if conversation is None:
-                return None
-            # The latest id through a derived table: MySQL lets an UPDATE read its own table
-            # only from a materialised derived table (one with LIMIT always is).
-            latest = (
-                select(col(Message.id))
-                .where(col(Message.conversation_id) == conversation)
-                .order_by(col(Message.id).desc())
-                .limit(1)
-                .subquery("latest")
-            )
-            stmt = stmt.where(
-                col(Message.status) == JobStatus.done,
-                col(Message.id) == select(latest.c.id).scalar_subquery(),
-            )
-        stmt = stmt.values(
+        return _new_attempt(session, kind, job_id, final)
+
+
+def regenerate(engine: Engine, answer_id: int) -> JobRef | None:
+    """Start a new attempt of a done answer while it is the latest message of its conversation;
+    the caller publishes it. Of concurrent requests exactly one starts an attempt."""
+    with session_scope(engine) as session:
+        conversation = session.execute(
+            select(col(Message.conversation_id)).where(col(Message.id) == answer_id)
+        ).scalar_one_or_none()
+        if conversation is None:
+            return None
+        # The latest id through a derived table: MySQL lets an UPDATE read its own table only
+        # from a materialised derived table (one with LIMIT always is).
+        latest = (
+            select(col(Message.id))
+            .where(col(Message.conversation_id) == conversation)
+            .order_by(col(Message.id).desc())
+            .limit(1)
+            .subquery("latest")
+        )
+        allowed = (col(Message.status) == JobStatus.done) & (
+            col(Message.id) == select(latest.c.id).scalar_subquery()
+        )
+        return _new_attempt(session, JobKind.chat, answer_id, allowed)
+
+
+def _new_attempt(
+    session: Session, kind: JobKind, job_id: int, allowed: ColumnElement[bool]
+) -> JobRef | None:
+    """Queue the job again as its next attempt, if `allowed` holds for its row."""
+    table = JOB_TABLES[kind]
+    stmt = (
+        update(table)
+        .where(col(table.id) == job_id, allowed)
+        .values(
             status=JobStatus.queued,
             attempt=col(table.attempt) + 1,
             content="",
@@ -224,10 +232,11 @@ def retry(engine: Engine, kind: JobKind, job_id: int, *, regenerate: bool = Fals
             enqueued_at=None,
             updated_at=utcnow(),
         )
-        if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        attempt = session.execute(select(col(table.attempt)).where(col(table.id) == job_id))
-        return JobRef(kind, job_id, attempt.scalar_one())
+    )
+    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    attempt = session.execute(select(col(table.attempt)).where(col(table.id) == job_id))
+    return JobRef(kind, job_id, attempt.scalar_one())
 
 
 def is_current(engine: Engine, ref: JobRef) -> bool:

@@ -42,7 +42,7 @@ def regenerate(session: Session, engine: Engine, queue: JobQueue, answer: Messag
     message of its conversation. Of concurrent requests exactly one starts the attempt."""
     assert answer.id is not None
     session.commit()
-    started = jobs.retry(engine, JobKind.chat, answer.id, regenerate=True)
+    started = jobs.regenerate(engine, answer.id)
     session.refresh(answer)
     if started is None:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=_not_regenerated(session, answer))
