@@ -73,7 +73,7 @@ async def get_session(state: StateDep) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 TokenDep = Annotated[str, Depends(oauth2_scheme)]
 
-_invalid_credentials = HTTPException(
+INVALID_CREDENTIALS = HTTPException(
     status_code=status.HTTP_401_UNAUTHORIZED,
     detail="Could not validate credentials",
     headers={"WWW-Authenticate": "Bearer"},
@@ -86,13 +86,13 @@ def get_current_user(token: TokenDep, state: StateDep) -> User:
     requests: read-only, never attached to a session."""
     user_id = user_id_from_token(token, state.jwt_secret)
     if user_id is None:
-        raise _invalid_credentials
+        raise INVALID_CREDENTIALS
     user = state.recent_users.get(user_id)
     if user is None:
         with Session(state.engine, expire_on_commit=False) as session:
             user = session.get(User, user_id)
         if user is None:
-            raise _invalid_credentials
+            raise INVALID_CREDENTIALS
         state.recent_users.remember(user)
     return user
 

@@ -1,7 +1,6 @@
 from aira_core.models import User
-from fastapi import HTTPException, status
 
-from aira_api.deps import CurrentUser, SessionDep
+from aira_api.deps import INVALID_CREDENTIALS, CurrentUser, SessionDep
 from aira_api.responses import errors
 from aira_api.routing import api_router
 from aira_api.schemas.users import UserPublic, UserUpdate
@@ -31,5 +30,5 @@ def _fresh(session: SessionDep, user: CurrentUser) -> User:
     """The profile as stored now (the signed-in user may be a few seconds old)."""
     fresh = session.get(User, user.id)
     if fresh is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Could not validate credentials")
+        raise INVALID_CREDENTIALS
     return fresh
